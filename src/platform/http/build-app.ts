@@ -1,0 +1,53 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { Item } from '../../catalog/item-schema.ts';
+import { catalogRoutes } from '../../catalog/routes.ts';
+import { Event } from '../../events/event-schema.ts';
+import { eventRoutes } from '../../events/routes.ts';
+import { destinationRoutes } from '../../network/destination-routes.ts';
+import { Node } from '../../network/node-schema.ts';
+import { networkRoutes } from '../../network/routes.ts';
+import { installAuth } from '../auth/auth-hook.ts';
+import { keyRoutes } from '../auth/key-routes.ts';
+import { ApiKey } from '../auth/key-schema.ts';
+import { ProblemSchema } from '../errors/problem.ts';
+import type { Services } from '../services.ts';
+import type { AppInstance } from './app-instance.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { installMetrics } from './metrics.ts';
+import { installOpenApi } from './openapi.ts';
+import { systemRoutes } from './system-routes.ts';
+import { validatorCompiler } from './validator-compiler.ts';
+
+export interface BuildAppOptions {
+  services: Services;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP app without listening: tests use `app.inject()`, `serve` calls `listen()`. */
+export async function buildApp({ services, logger = false }: BuildAppOptions): Promise<AppInstance> {
+  const app = Fastify({
+    logger: logger === true ? { redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : logger,
+    bodyLimit: 1_048_576,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('services', services);
+  // Shared schemas are registered once at the root: routes $ref them and OpenAPI lists them as components.
+  for (const schema of [ProblemSchema, Node, Item, Event, ApiKey]) app.addSchema(schema);
+  installErrorHandling(app);
+  const registry = installMetrics(app);
+  installAuth(app, services.keys);
+  await installOpenApi(app);
+
+  await app.register(systemRoutes, { registry });
+  await app.register(keyRoutes);
+  await app.register(eventRoutes);
+  await app.register(networkRoutes);
+  await app.register(destinationRoutes);
+  await app.register(catalogRoutes);
+  return app;
+}
