@@ -1,6 +1,7 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { catalogMigrations } from '../../catalog/migrations.ts';
 import { eventMigrations } from '../../events/migrations.ts';
+import { inventoryMigrations } from '../../inventory/migrations.ts';
 import { networkMigrations } from '../../network/migrations.ts';
 import { authMigrations } from '../auth/migrations.ts';
 import type { Db } from './database.ts';
@@ -15,6 +16,7 @@ export function allMigrations(): Record<string, Migration> {
     ...authMigrations,
     ...networkMigrations,
     ...catalogMigrations,
+    ...inventoryMigrations,
   };
 }
 
