@@ -6,11 +6,21 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { Role } from '../auth/roles.ts';
 import type { Services } from '../services.ts';
+
+/** One registered route, as the access-matrix and OpenAPI tests enumerate them. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  roles: readonly Role[] | undefined;
+  hasBody: boolean;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    routeTable: RouteInfo[];
   }
 }
 

@@ -12,7 +12,7 @@ import { keyRoutes } from '../auth/key-routes.ts';
 import { ApiKey } from '../auth/key-schema.ts';
 import { ProblemSchema } from '../errors/problem.ts';
 import type { Services } from '../services.ts';
-import type { AppInstance } from './app-instance.ts';
+import type { AppInstance, RouteInfo } from './app-instance.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
@@ -36,6 +36,20 @@ export async function buildApp({ services, logger = false }: BuildAppOptions): P
 
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('services', services);
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method !== 'HEAD')
+        routeTable.push({
+          method,
+          url: route.url,
+          roles: route.config?.roles,
+          hasBody: Boolean(route.schema?.body),
+        });
+    }
+  });
   // Shared schemas are registered once at the root: routes $ref them and OpenAPI lists them as components.
   for (const schema of [ProblemSchema, Node, Item, Event, ApiKey]) app.addSchema(schema);
   installErrorHandling(app);
