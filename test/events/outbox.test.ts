@@ -82,16 +82,14 @@ describe('transactional outbox', () => {
   it('numbers events per aggregate without gaps, even from concurrent transactions', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        t.database.db
-          .transaction()
-          .execute((trx) =>
-            appendEvent(trx, {
-              type: 'test.tick',
-              aggregateType: 'counter',
-              aggregateId: 'c1',
-              payload: { i },
-            }),
-          ),
+        t.database.db.transaction().execute((trx) =>
+          appendEvent(trx, {
+            type: 'test.tick',
+            aggregateType: 'counter',
+            aggregateId: 'c1',
+            payload: { i },
+          }),
+        ),
       ),
     );
     const rows = await t.database.db
