@@ -66,7 +66,7 @@ describe('bad input on every write route', () => {
         payload: '{"unterminated": ',
       });
       expectProblem(broken, label);
-      for (const payload of ['[]', '"text"', '12', 'null']) {
+      for (const payload of ['"text"', '12', 'null', 'true']) {
         const res = await t.app.inject({
           method: route.method as 'POST',
           url: concrete(route.url),

@@ -26,7 +26,7 @@ export interface ServerProcess {
 }
 
 /** Starts `ordergrid serve` as a real child process and waits until /health answers. */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
   const proc = spawn(process.execPath, [bin, 'serve'], {

@@ -1,11 +1,16 @@
 import type { Command } from 'commander';
 import pino from 'pino';
+import { StreamPublisher } from '../../events/stream-publisher.ts';
+import { kickWebhookDispatch } from '../../events/webhook-tasks.ts';
+import { startFulfilmentLoop } from '../../fulfilment/rerouting.ts';
 import { warmDestinationIndex } from '../../network/destination-resolver.ts';
 import { loadConfig } from '../../platform/config/config.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
-import { openDatabase } from '../../platform/db/open-database.ts';
+import { type OpenDatabase, openDatabase } from '../../platform/db/open-database.ts';
+import type { AppInstance } from '../../platform/http/app-instance.ts';
 import { buildApp } from '../../platform/http/build-app.ts';
-import { createServices } from '../../platform/services.ts';
+import { type JobRunner, startJobRunner } from '../../platform/jobs/job-runner.ts';
+import { createServices, type Services } from '../../platform/services.ts';
 import { isEmpty, seedDemo } from '../seed-demo.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -22,40 +27,27 @@ export function registerServeCommand(program: Command): void {
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
-  const database = await openDatabase(config, (m) => log.info(m));
-  const { db } = database.handle;
-  const { applied } = await migrateToLatest(db);
-  if (applied.length) log.info({ applied }, 'migrations applied');
-  const services = createServices(db, config);
 
-  const generated = await services.keys.bootstrapAdmin(config.adminKey);
-  if (generated) {
-    // Printed once, on stdout, so a newcomer can copy it; only its hash is stored.
-    process.stdout.write(
-      `\n  OrderGrid admin API key (shown once, store it now):\n\n    ${generated}\n\n  Use it as: curl -H "Authorization: Bearer ${generated}" http://localhost:${config.port}/v1/nodes\n\n`,
-    );
-  }
-  if (config.demo && (await isEmpty(services))) {
-    const report = await seedDemo(services);
-    log.info(report, 'demo network seeded');
-  }
-  warmDestinationIndex();
-
-  const app = await buildApp({
-    services,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
-  });
-  await app.listen({ port: config.port, host: config.host });
-  log.info(`OrderGrid listening on http://${config.host}:${config.port} (database: ${database.where})`);
-
+  // Signals are handled from the first moment: a SIGTERM during start-up (migrations, seeding, job
+  // schema) must still stop whatever has started, in order, and exit cleanly.
   let stopping = false;
+  let database: OpenDatabase | undefined;
+  let services: Services | undefined;
+  let app: AppInstance | undefined;
+  let jobs: JobRunner | undefined;
+  let stream: StreamPublisher | undefined;
+  let timers: { stop(): Promise<void> } | undefined;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining requests');
     try {
-      await app.close(); // stops accepting, waits for requests in flight
-      await database.close();
+      await app?.close(); // stops accepting, waits for requests in flight
+      await timers?.stop();
+      await jobs?.stop(); // lets running jobs finish
+      await stream?.stop();
+      await services?.availability.stop();
+      await database?.close();
       log.info('stopped');
       process.exit(0);
     } catch (err) {
@@ -65,4 +57,65 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    await start();
+  } catch (err) {
+    // A signal during start-up closes what started; the steps still in flight then fail harmlessly.
+    if (stopping) return;
+    throw err;
+  }
+
+  async function start(): Promise<void> {
+    database = await openDatabase(config, (m) => log.info(m));
+    if (stopping) return;
+    const { db } = database.handle;
+    const { applied } = await migrateToLatest(db);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    services = createServices(db, config);
+
+    const generated = await services.keys.bootstrapAdmin(config.adminKey);
+    if (generated) {
+      // Printed once, on stdout, so a newcomer can copy it; only its hash is stored.
+      process.stdout.write(
+        `\n  OrderGrid admin API key (shown once, store it now):\n\n    ${generated}\n\n  Use it as: curl -H "Authorization: Bearer ${generated}" http://localhost:${config.port}/v1/nodes\n\n`,
+      );
+    }
+    if (config.demo && (await isEmpty(services))) {
+      const report = await seedDemo(services);
+      log.info(report, 'demo network seeded');
+    }
+    if (stopping) return;
+    warmDestinationIndex();
+    await services.availability.start(database.handle.pool.options, { log: (l, m, d) => log[l](d ?? {}, m) });
+
+    app = await buildApp({
+      services,
+      logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    });
+    if (stopping) return;
+    await app.listen({ port: config.port, host: config.host });
+    log.info(`OrderGrid listening on http://${config.host}:${config.port} (database: ${database.where})`);
+    if (config.worker) {
+      jobs = await startJobRunner({
+        pgPool: database.handle.pool,
+        db,
+        log: (level, message) => log[level](message),
+      });
+      await kickWebhookDispatch(database.handle.pool);
+    }
+    if (stopping) return;
+    if (config.natsUrl) {
+      stream = new StreamPublisher({
+        db,
+        pool: database.handle.pool,
+        natsUrl: config.natsUrl,
+        log: (l, m) => log[l](m),
+      });
+      stream.start();
+    }
+    // Backorders, SLA expiry and node outages react within seconds (the cron job is the durable backstop).
+    if (config.worker)
+      timers = startFulfilmentLoop({ db, routing: services.routing }, 2_000, (m) => log.warn(m));
+  }
 }

@@ -24,6 +24,8 @@ export function createDb(connectionString: string, poolSize = 20): DbHandle {
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Same for a checked-out client (graphile-worker checks that these handlers exist).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
