@@ -28,7 +28,9 @@ export const OrderLineInput = Type.Object(
     sku: Sku,
     quantity: Type.Integer({ minimum: 1, maximum: 10_000 }),
     price: Type.Number({ minimum: 0, description: 'Unit price in the order currency' }),
-    externalLineId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "The channel's own line id" })),
+    externalLineId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: "The channel's own line id" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -37,13 +39,23 @@ export const OrderLineInput = Type.Object(
 export const OrderInput = Type.Object(
   {
     channel: ChannelId,
-    externalId: Type.String({ minLength: 1, maxLength: 100, description: "The channel's own order id (idempotency key)" }),
+    externalId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: "The channel's own order id (idempotency key)",
+    }),
     customer: Customer,
     destination: DestinationInput,
     lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 200 }),
-    fulfilment: Type.Union(FULFILMENT_TYPES.map((f) => Type.Literal(f)), { default: 'ship' }),
+    fulfilment: Type.Union(
+      FULFILMENT_TYPES.map((f) => Type.Literal(f)),
+      { default: 'ship' },
+    ),
     pickupNode: Type.Optional(NodeId),
-    serviceLevel: Type.Union(SERVICE_LEVELS.map((s) => Type.Literal(s)), { default: 'standard' }),
+    serviceLevel: Type.Union(
+      SERVICE_LEVELS.map((s) => Type.Literal(s)),
+      { default: 'standard' },
+    ),
     currency: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD' }),
     placedAt: Type.Optional(Type.String({ format: 'date-time' })),
     holds: Type.Optional(
