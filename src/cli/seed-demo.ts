@@ -1,4 +1,6 @@
 import { ItemService } from '../catalog/item-service.ts';
+import { applyFeed } from '../inventory/feed-service.ts';
+import { setKindSafetyStock } from '../inventory/safety-stock-service.ts';
 import { generateDemoNetwork } from '../network/demo-network.ts';
 import { NodeService } from '../network/node-service.ts';
 import type { Services } from '../platform/services.ts';
@@ -32,7 +34,30 @@ export async function seedDemo(services: Services, seed = 42): Promise<SeedRepor
       'seed',
     );
   }
-  return { nodes: demo.nodes.length, items: demo.items.length, stockRows: 0 };
+  for (const [kind, value] of Object.entries(demo.safetyStockDefaults)) {
+    await setKindSafetyStock(services.db, kind, value, 'seed');
+  }
+  // Opening stock as receipts through the feed service, so the ledger explains every unit.
+  const asOf = new Date();
+  const report = await applyFeed(
+    services.db,
+    demo.stock
+      .map((s) => ({
+        kind: 'receipt' as const,
+        nodeId: s.nodeId,
+        sku: s.sku,
+        quantity: s.onHand,
+        source: 'seed',
+        sourceId: `seed-${seed}:${s.nodeId}:${s.sku}`,
+        sequence: null,
+        asOf,
+        reason: 'opening stock',
+        correlationId: null,
+      }))
+      .filter((r) => r.quantity > 0),
+    { actor: 'seed', bulk: true },
+  );
+  return { nodes: demo.nodes.length, items: demo.items.length, stockRows: report.applied };
 }
 
 /** True when the database has no nodes yet (a first start). */
