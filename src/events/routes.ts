@@ -5,6 +5,7 @@ import { problemResponses } from '../platform/http/problem-responses.ts';
 import { ref } from '../platform/http/schema-ref.ts';
 import { readEvents } from './event-reader.ts';
 import { Event, EventQuery } from './event-schema.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 
 export async function eventRoutes(app: AppInstance): Promise<void> {
   app.get(
@@ -28,4 +29,6 @@ export async function eventRoutes(app: AppInstance): Promise<void> {
     },
     async (request) => readEvents(app.services.db, request.query),
   );
+
+  await app.register(webhookRoutes);
 }

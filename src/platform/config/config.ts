@@ -20,6 +20,8 @@ export interface Config {
   poolSize: number;
   /** Run background jobs in this process (ORDERGRID_WORKER, default true). */
   worker: boolean;
+  /** NATS server with JetStream to publish every event to (NATS_URL); unset = no stream. */
+  natsUrl: string | undefined;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -46,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: bool(env.ORDERGRID_DEMO, true),
     poolSize: int('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, 20),
     worker: bool(env.ORDERGRID_WORKER, true),
+    natsUrl: env.NATS_URL || undefined,
   };
 }
