@@ -47,6 +47,7 @@ export async function serve(): Promise<void> {
       await jobs?.stop(); // lets running jobs finish
       await stream?.stop();
       await services?.availability.stop();
+      await services?.policies.stop();
       await database?.close();
       log.info('stopped');
       process.exit(0);
@@ -88,6 +89,8 @@ export async function serve(): Promise<void> {
     if (stopping) return;
     warmDestinationIndex();
     await services.availability.start(database.handle.pool.options, { log: (l, m, d) => log[l](d ?? {}, m) });
+    // Every instance switches routing policy together when one is activated.
+    await services.policies.start(database.handle.pool.options);
 
     app = await buildApp({
       services,
