@@ -2,17 +2,30 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Item } from '../../catalog/item-schema.ts';
 import { catalogRoutes } from '../../catalog/routes.ts';
+import { Channel } from '../../channels/channel-schema.ts';
+import { channelRoutes } from '../../channels/routes.ts';
 import { Event } from '../../events/event-schema.ts';
 import { eventRoutes } from '../../events/routes.ts';
+import { fulfilmentOptionRoutes } from '../../fulfilment/options-routes.ts';
+import { policyRoutes } from '../../fulfilment/policy-routes.ts';
+import { PolicyVersion } from '../../fulfilment/policy-schema.ts';
+import { fulfilmentRoutes } from '../../fulfilment/routes.ts';
+import { availabilityRoutes } from '../../inventory/availability-routes.ts';
+import { inventoryRoutes } from '../../inventory/routes.ts';
 import { destinationRoutes } from '../../network/destination-routes.ts';
 import { Node } from '../../network/node-schema.ts';
 import { networkRoutes } from '../../network/routes.ts';
+import { connectorRoutes } from '../../orders/connector-routes.ts';
+import { orderRoutes } from '../../orders/routes.ts';
+import { ReturnView } from '../../returns/return-schema.ts';
+import { returnRoutes } from '../../returns/routes.ts';
 import { installAuth } from '../auth/auth-hook.ts';
 import { keyRoutes } from '../auth/key-routes.ts';
 import { ApiKey } from '../auth/key-schema.ts';
 import { ProblemSchema } from '../errors/problem.ts';
 import type { Services } from '../services.ts';
 import type { AppInstance, RouteInfo } from './app-instance.ts';
+import { consoleStatic } from './console-static.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
@@ -51,17 +64,28 @@ export async function buildApp({ services, logger = false }: BuildAppOptions): P
     }
   });
   // Shared schemas are registered once at the root: routes $ref them and OpenAPI lists them as components.
-  for (const schema of [ProblemSchema, Node, Item, Event, ApiKey]) app.addSchema(schema);
+  for (const schema of [ProblemSchema, Node, Item, Event, ApiKey, Channel, PolicyVersion, ReturnView])
+    app.addSchema(schema);
   installErrorHandling(app);
   const registry = installMetrics(app);
   installAuth(app, services.keys);
   await installOpenApi(app);
 
   await app.register(systemRoutes, { registry });
+  await app.register(consoleStatic);
   await app.register(keyRoutes);
   await app.register(eventRoutes);
   await app.register(networkRoutes);
   await app.register(destinationRoutes);
   await app.register(catalogRoutes);
+  await app.register(inventoryRoutes);
+  await app.register(channelRoutes);
+  await app.register(availabilityRoutes);
+  await app.register(policyRoutes);
+  await app.register(fulfilmentOptionRoutes);
+  await app.register(returnRoutes);
+  await app.register(orderRoutes);
+  await app.register(fulfilmentRoutes);
+  await app.register(connectorRoutes);
   return app;
 }
