@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/inventory/ledger-verifier.ts';
 import { item, storeNode } from '../support/fixtures.ts';
+import { type ClusterServer, ServerCluster } from '../support/server-cluster.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 /**
@@ -20,94 +18,19 @@ const ROUNDS = 4;
 const ADMIN_KEY = 'og_test_oversell_admin_key_0123456789';
 
 let database: TestDatabase;
-const servers: { child: ChildProcess; port: number; agent: http.Agent; log: string[] }[] = [];
+const cluster = new ServerCluster(ADMIN_KEY, 64);
+const servers = cluster.servers;
+type Server = ClusterServer;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+function call(server: Server, method: string, path: string, body?: unknown) {
+  return cluster.call<unknown>(server, method, path, body);
 }
 
-function call(
-  server: (typeof servers)[number],
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        method,
-        path,
-        agent: server.agent,
-        headers: {
-          authorization: `Bearer ${ADMIN_KEY}`,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
+function startServer(): Promise<Server> {
+  return cluster.start(database.url, { DATABASE_POOL_SIZE: '20' });
 }
 
-async function startServer(): Promise<(typeof servers)[number]> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/ordergrid.mjs', 'serve'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ORDERGRID_DEMO: 'false',
-      ORDERGRID_ADMIN_KEY: ADMIN_KEY,
-      ORDERGRID_WORKER: 'false',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '20',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-  const server = { child, port, agent: new http.Agent({ keepAlive: true, maxSockets: 64 }), log };
-  servers.push(server);
-  const deadline = Date.now() + 100_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${log.join('')}`);
-    try {
-      const res = await call(server, 'GET', '/health');
-      if (res.status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server on ${port} did not start: ${log.join('')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function buy(server: (typeof servers)[number], nodeId: string, sku: string, cart: string) {
+async function buy(server: Server, nodeId: string, sku: string, cart: string) {
   const body = {
     lines: [{ nodeId, sku, quantity: 1 }],
     owner: { type: 'cart', id: cart },
@@ -141,21 +64,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      ({ child, agent }) =>
-        new Promise<void>((resolve) => {
-          agent.destroy();
-          if (child.exitCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await cluster.stopAll();
   await database?.drop();
 });
 

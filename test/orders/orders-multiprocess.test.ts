@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/inventory/ledger-verifier.ts';
 import { item, storeNode } from '../support/fixtures.ts';
-import { freePort } from '../support/server-process.ts';
+import { type ClusterServer, ServerCluster } from '../support/server-cluster.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import type { Json } from './order-fixtures.ts';
 
@@ -30,78 +28,16 @@ const COORDS: Record<string, [number, number]> = {
 };
 
 let database: TestDatabase;
-const servers: { child: ChildProcess; port: number; agent: http.Agent; log: string[] }[] = [];
+const cluster = new ServerCluster(ADMIN_KEY, 32);
+const servers = cluster.servers;
+type Server = ClusterServer;
 
-function call(
-  server: (typeof servers)[number],
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Json }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        method,
-        path,
-        agent: server.agent,
-        headers: {
-          authorization: `Bearer ${ADMIN_KEY}`,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
+function call(server: Server, method: string, path: string, body?: unknown) {
+  return cluster.call<Json>(server, method, path, body);
 }
 
-async function startServer(): Promise<(typeof servers)[number]> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/ordergrid.mjs', 'serve'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ORDERGRID_DEMO: 'false',
-      ORDERGRID_ADMIN_KEY: ADMIN_KEY,
-      ORDERGRID_WORKER: 'false',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '24',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-  const server = { child, port, agent: new http.Agent({ keepAlive: true, maxSockets: 32 }), log };
-  servers.push(server);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${log.join('')}`);
-    try {
-      if ((await call(server, 'GET', '/health')).status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server on ${port} did not start: ${log.join('')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function startServer(): Promise<Server> {
+  return cluster.start(database.url, { DATABASE_POOL_SIZE: '24' });
 }
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
@@ -125,21 +61,7 @@ afterAll(async () => {
     for (const [i, s] of servers.entries())
       writeFileSync(`${process.env.ORDERS_MP_LOGS}-${i}.log`, s.log.join(''));
   }
-  await Promise.all(
-    servers.map(
-      ({ child, agent }) =>
-        new Promise<void>((resolve) => {
-          agent.destroy();
-          if (child.exitCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await cluster.stopAll();
   await database?.drop();
 });
 
@@ -208,7 +130,7 @@ describe('orders across processes', () => {
             ? [servers[i % PROCESSES]!, servers[(i + 1) % PROCESSES]!]
             : [servers[(i + client) % PROCESSES]!];
           // Clients retry what the server asks them to retry (503): capture is idempotent, so a retry is safe.
-          const send = async (s: (typeof servers)[number]) => {
+          const send = async (s: Server) => {
             for (let attempt = 0; ; attempt++) {
               const r = await call(s, 'POST', '/v1/orders', body);
               if (r.status !== 503 || attempt >= 20) return r;
