@@ -4,6 +4,7 @@ import { registerInventoryCommand } from './commands/inventory.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { registerRouteCommand } from './commands/route.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 
 /** One place where every CLI sub-command is attached. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program);
   registerInventoryCommand(program);
   registerRouteCommand(program);
+  registerSimulateCommand(program);
 }
