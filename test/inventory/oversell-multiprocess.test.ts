@@ -27,7 +27,7 @@ function call(server: Server, method: string, path: string, body?: unknown) {
 }
 
 function startServer(): Promise<Server> {
-  return cluster.start(database.url, { DATABASE_POOL_SIZE: '20' });
+  return cluster.start(database.url, { DATABASE_POOL_SIZE: '8' });
 }
 
 async function buy(server: Server, nodeId: string, sku: string, cart: string) {

@@ -37,7 +37,7 @@ function call(server: Server, method: string, path: string, body?: unknown) {
 }
 
 function startServer(): Promise<Server> {
-  return cluster.start(database.url, { DATABASE_POOL_SIZE: '24' });
+  return cluster.start(database.url, { DATABASE_POOL_SIZE: '8' });
 }
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
