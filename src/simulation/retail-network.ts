@@ -1,3 +1,4 @@
+import { GROUND_RATES } from '../fulfilment/rate-cards.ts';
 import { loadCities } from '../network/geo-datasets.ts';
 import { type SeededRandom, seededRandom } from '../network/seeded-random.ts';
 import { haversineMiles } from '../routing/geo-distance.ts';
@@ -12,19 +13,8 @@ const DC_SITES: readonly [string, string][] = [
   ['Atlanta', 'GA'],
 ];
 
-/** A US ground parcel card by straight-line distance (zones 2-8), as the live default. */
-export const RETAIL_RATES: ZoneRates = {
-  model: 'zone',
-  bands: [
-    { maxMiles: 150, base: 8.5, perLb: 0.45, days: 1 },
-    { maxMiles: 300, base: 9.2, perLb: 0.55, days: 2 },
-    { maxMiles: 600, base: 10.1, perLb: 0.7, days: 3 },
-    { maxMiles: 1000, base: 11.0, perLb: 0.85, days: 3 },
-    { maxMiles: 1400, base: 11.9, perLb: 1.0, days: 4 },
-    { maxMiles: 1800, base: 12.6, perLb: 1.15, days: 5 },
-    { maxMiles: null, base: 13.4, perLb: 1.3, days: 5 },
-  ],
-};
+/** The live default ground card, so a simulation prices parcels as the service does. */
+export const RETAIL_RATES: ZoneRates = GROUND_RATES;
 
 export interface UsCity {
   name: string;
