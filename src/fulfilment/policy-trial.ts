@@ -1,3 +1,4 @@
+import { openLinesByOrder } from '../orders/open-lines.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { RoutingPolicy } from '../routing/index.ts';
 import { comparePolicies, type TrialCase } from './policy-comparison.ts';
@@ -40,25 +41,10 @@ async function recentRequests(
     .limit(limit)
     .execute();
   if (orders.length === 0) return { requests: [], placed: [] };
-  const lines = await db
-    .selectFrom('order_lines')
-    .select(['order_id', 'sku', 'quantity', 'cancelled'])
-    .where(
-      'order_id',
-      'in',
-      orders.map((o) => o.id),
-    )
-    .orderBy('order_id')
-    .orderBy('line_no')
-    .execute();
-  const byOrder = new Map<string, { sku: string; quantity: number }[]>();
-  for (const l of lines) {
-    const wanted = l.quantity - l.cancelled;
-    if (wanted <= 0) continue;
-    const list = byOrder.get(l.order_id) ?? [];
-    list.push({ sku: l.sku, quantity: wanted });
-    byOrder.set(l.order_id, list);
-  }
+  const byOrder = await openLinesByOrder(
+    db,
+    orders.map((o) => o.id),
+  );
   const requests: RoutingRequest[] = [];
   const placed: Date[] = [];
   for (const o of orders) {

@@ -1,3 +1,4 @@
+import { openLinesByOrder } from '../orders/open-lines.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { NetworkNode, NodeKind } from '../routing/index.ts';
 import type { HistoryOrder, NetworkState } from './history-scenario.ts';
@@ -92,27 +93,10 @@ export async function loadRecentOrders(db: Db, limit: number): Promise<HistoryOr
     .limit(limit)
     .execute();
   if (orders.length === 0) return [];
-  const lines = await db
-    .selectFrom('order_lines')
-    .select(['order_id', 'sku', 'quantity', 'cancelled'])
-    .where(
-      'order_id',
-      'in',
-      orders.map((o) => o.id),
-    )
-    .orderBy('order_id')
-    .orderBy('line_no')
-    .execute();
-  const byOrder = new Map<string, { sku: string; quantity: number }[]>();
-  for (const l of lines) {
-    const wanted = l.quantity - l.cancelled;
-    if (wanted <= 0) continue;
-    const list = byOrder.get(l.order_id) ?? [];
-    const same = list.find((x) => x.sku === l.sku);
-    if (same) same.quantity += wanted;
-    else list.push({ sku: l.sku, quantity: wanted });
-    byOrder.set(l.order_id, list);
-  }
+  const byOrder = await openLinesByOrder(
+    db,
+    orders.map((o) => o.id),
+  );
   const out: HistoryOrder[] = [];
   for (const o of orders) {
     const orderLines = byOrder.get(o.id);
