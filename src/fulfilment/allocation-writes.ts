@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type EventContext, type OrderEvent, orderEventsCte } from '../orders/order-events.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { Allocation, AllocationTrigger } from './allocation.ts';
@@ -17,20 +17,23 @@ export interface AllocationWrite {
 }
 
 /**
- * Persists an allocation in ONE statement: fulfilment orders and their lines, the decision with
- * its explanation, the lines' allocated counters, the order row (status, waiting reason,
- * backorder flag) and the order's events. Returns false when the order was not in `status.from`.
+ * The CTEs (`fo`, `fol`, `dec`) inserting an allocation's fulfilment orders, their lines and the
+ * decision with its explanation; `gate` (a SQL boolean) lets a statement write them only when
+ * another of its CTEs succeeded (capture: only when the order row was inserted).
  */
-export async function writeAllocation(trx: Db, w: AllocationWrite, ctx: EventContext): Promise<boolean> {
-  const { allocation: a, orderId, now } = w;
+export function allocationRowsCtes(
+  orderId: string,
+  a: Allocation,
+  trigger: AllocationTrigger,
+  excludedNodes: readonly string[],
+  nowIso: string,
+  gate: RawBuilder<unknown> = sql`true`,
+): RawBuilder<unknown> {
   const fos = a.fulfilmentOrders;
   const lines = fos.flatMap((f) => f.lines.map((l) => ({ ...l, foId: f.id })));
   const d = a.decision;
-  const events = [...(w.eventsBefore ?? []), ...a.events, ...(w.eventsAfter ?? [])];
-  const allocatedIds = [...a.allocated.keys()];
-  const nowIso = now.toISOString();
-  const { rows } = await sql<{ ord: number }>`
-    WITH fo AS (
+  return sql`
+    fo AS (
       INSERT INTO fulfilment_orders (id, order_id, seq, node_id, kind, status, accept_by, released_at, promised_date,
         days, miles, cost, capacity_day, created_at, updated_at)
       SELECT f.id, ${orderId}::uuid, f.seq, f.node_id, f.kind, f.status, f.accept_by, f.released_at, f.promised_date,
@@ -42,6 +45,7 @@ export async function writeAllocation(trx: Db, w: AllocationWrite, ctx: EventCon
         ${fos.map((f) => f.days)}::int[], ${fos.map((f) => f.miles)}::float8[],
         ${fos.map((f) => JSON.stringify(f.cost))}::jsonb[], ${fos.map((f) => f.capacityDay)}::date[])
         AS f(id, seq, node_id, kind, status, accept_by, released_at, promised_date, days, miles, cost, capacity_day)
+      WHERE ${gate}
       RETURNING 1
     ),
     fol AS (
@@ -49,19 +53,34 @@ export async function writeAllocation(trx: Db, w: AllocationWrite, ctx: EventCon
       SELECT * FROM unnest(${lines.map((l) => l.id)}::uuid[], ${lines.map((l) => l.foId)}::uuid[],
         ${lines.map((l) => l.orderLineId)}::uuid[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.quantity)}::int[],
         ${lines.map((l) => l.reservationId)}::uuid[])
+      WHERE ${gate}
       RETURNING 1
     ),
     dec AS (
       INSERT INTO order_decisions (id, order_id, trigger, outcome, strategy, plan, cost, explanation, excluded_nodes,
         policy_id, policy_version, created_at)
-      SELECT gen_random_uuid(), ${orderId}::uuid, ${w.trigger}, ${d?.outcome ?? 'not-routed'}, ${d?.strategy ?? 'none'},
+      SELECT gen_random_uuid(), ${orderId}::uuid, ${trigger}, ${d?.outcome ?? 'not-routed'}, ${d?.strategy ?? 'none'},
         ${JSON.stringify(d?.plan ?? null)}::jsonb, ${JSON.stringify(d?.cost ?? null)}::jsonb,
         ${JSON.stringify({ explanation: d?.explanation ?? null, issues: d?.issues ?? [], search: d?.search ?? null, unknownSkus: a.unknownSkus, attempts: a.attempts })}::jsonb,
-        ${w.excludedNodes as string[]}::text[], ${d?.explanation?.policy?.id ?? null}, ${d?.explanation?.policy?.version ?? null},
+        ${excludedNodes as string[]}::text[], ${d?.explanation?.policy?.id ?? null}, ${d?.explanation?.policy?.version ?? null},
         ${nowIso}::timestamptz
-      WHERE ${a.attempts > 0 || a.unknownSkus.length > 0}
+      WHERE ${a.attempts > 0 || a.unknownSkus.length > 0} AND ${gate}
       RETURNING 1
-    ),
+    )`;
+}
+
+/**
+ * Persists an allocation in ONE statement: fulfilment orders and their lines, the decision with
+ * its explanation, the lines' allocated counters, the order row (status, waiting reason,
+ * backorder flag) and the order's events. Returns false when the order was not in `status.from`.
+ */
+export async function writeAllocation(trx: Db, w: AllocationWrite, ctx: EventContext): Promise<boolean> {
+  const { allocation: a, orderId, now } = w;
+  const events = [...(w.eventsBefore ?? []), ...a.events, ...(w.eventsAfter ?? [])];
+  const allocatedIds = [...a.allocated.keys()];
+  const nowIso = now.toISOString();
+  const { rows } = await sql<{ ord: number }>`
+    WITH ${allocationRowsCtes(orderId, a, w.trigger, w.excludedNodes, nowIso)},
     ol AS (
       UPDATE order_lines l SET allocated = l.allocated + x.q
       FROM unnest(${allocatedIds}::uuid[], ${allocatedIds.map((id) => a.allocated.get(id)!)}::int[]) AS x(id, q)

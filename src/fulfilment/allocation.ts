@@ -5,7 +5,8 @@ import type { Db } from '../platform/db/database.ts';
 import type { PlannedShipment, RoutingDecision } from '../routing/index.ts';
 import { type CapacityClaim, freeCapacity, takeCapacity } from './capacity.ts';
 import type { FoKind, FoStatus } from './fulfilment-order-states.ts';
-import { addDays, localDay } from './node-clock.ts';
+import { localDay } from './node-clock.ts';
+import { plusDays } from './options-dates.ts';
 import type { RoutingContext } from './routing-context.ts';
 
 /** Why routing runs: recorded with each decision. */
@@ -117,7 +118,6 @@ export interface Allocation {
 function draftsFor(
   order: AllocatableOrder,
   shipments: PlannedShipment[],
-  pickupNode: string | null,
   now: Date,
   kindOf: (s: PlannedShipment) => FoKind,
   tz: (nodeId: string) => { timezone: string; limited: boolean; kind: string },
@@ -147,7 +147,8 @@ function draftsFor(
     }
     const node = tz(sh.node);
     const slaMinutes = ACCEPT_SLA_MINUTES[node.kind] ?? 240;
-    void pickupNode;
+    // Dates are the shipping node's local dates (as fulfilment options promise them).
+    const today = localDay(node.timezone, now);
     return {
       id: randomUUID(),
       seq: seq++,
@@ -156,11 +157,11 @@ function draftsFor(
       status: released ? 'released' : 'created',
       acceptBy: released ? new Date(now.getTime() + slaMinutes * 60_000) : null,
       releasedAt: released ? now : null,
-      promisedDate: addDays(now, sh.days),
+      promisedDate: plusDays(today, sh.days),
       days: sh.days,
       miles: sh.miles,
       cost: sh.cost,
-      capacityDay: node.limited ? localDay(node.timezone, now) : null,
+      capacityDay: node.limited ? today : null,
       lines,
     };
   });
@@ -180,38 +181,48 @@ function reasonFor(decision: RoutingDecision | null, unknownSkus: string[], pend
   return parts.join('; ') || `waiting for stock: ${pending} units unserved`;
 }
 
+/** A routing decision turned into fulfilment order drafts, before anything is reserved. */
+export interface AllocationPlan {
+  order: AllocatableOrder;
+  trigger: AllocationTrigger;
+  decision: RoutingDecision | null;
+  unknownSkus: string[];
+  drafts: FoDraft[];
+  claims: CapacityClaim[];
+  totalPending: number;
+  attempts: number;
+  freshAtp?: Map<string, number>;
+}
+
 /**
- * Route-and-reserve in the caller's transaction: the engine's plan becomes reservations (all or
- * nothing, positions locked in (node, sku) order by the inventory service) and fulfilment order
- * drafts; capacity is taken first (rows locked in (node, day) order), so every transaction locks
- * capacity before positions and none can deadlock. When stock or capacity moved since the index
- * was read, the affected figures are read from the database and the order is routed again, at most
- * MAX_ROUTING_ATTEMPTS times; what cannot be served waits (backorder). Writes only reservations
- * and capacity: the caller persists the drafts (see allocation-writes.ts).
+ * Routes an order's pending units (no locks, no writes): the decision and its fulfilment order
+ * drafts. Run it BEFORE the transaction that reserves, so no connection or row lock is held
+ * while the engine works. Units left unserved may only mean the availability index has not seen
+ * a receipt yet: the positions themselves are read once (through `db`) before anything waits.
  */
-export async function routeAndReserve(
-  trx: Db,
+export async function planAllocation(
+  db: Db,
   routing: RoutingContext,
   order: AllocatableOrder,
   trigger: AllocationTrigger,
-  ctx: EventContext,
   now = new Date(),
   hint: RetryHint = { attempt: 0 },
-): Promise<Allocation> {
+): Promise<AllocationPlan> {
   const pendingLines = order.lines.filter((l) => l.pending > 0);
   const totalPending = pendingLines.reduce((s, l) => s + l.pending, 0);
-  const empty: Allocation = {
+  const plan: AllocationPlan = {
+    order,
+    trigger,
     decision: null,
     unknownSkus: [],
-    fulfilmentOrders: [],
-    allocated: new Map(),
-    pendingAfter: totalPending,
-    reason: null,
-    events: [],
-    attempts: 0,
+    drafts: [],
+    claims: [],
+    totalPending,
+    attempts: hint.attempt,
+    ...(hint.freshAtp ? { freshAtp: hint.freshAtp } : {}),
   };
-  if (totalPending === 0) return empty;
-  const live = await routing.network(trx);
+  if (totalPending === 0 || hint.attempt >= MAX_ROUTING_ATTEMPTS) return plan;
+  const live = await routing.network(db);
   const request = {
     id: order.id,
     channel: order.channel,
@@ -222,35 +233,29 @@ export async function routeAndReserve(
     serviceLevel: order.serviceLevel,
     placedAt: order.placedAt,
   };
-  let freshAtp: Map<string, number> | undefined = hint.freshAtp;
   const shipComplete = routing.policy().shipComplete === true;
-  let attempts = hint.attempt;
-  let decision: RoutingDecision | null = null;
-  let unknownSkus: string[] = [];
-  let drafts: FoDraft[] = [];
-  while (attempts < MAX_ROUTING_ATTEMPTS) {
-    attempts++;
+  for (;;) {
+    plan.attempts++;
     const routed = await routing.route(request, {
       excludeNodes: order.excludedNodes,
       now,
-      db: trx,
-      ...(freshAtp ? { freshAtp } : {}),
+      db,
+      ...(plan.freshAtp ? { freshAtp: plan.freshAtp } : {}),
     });
-    decision = routed.decision;
-    unknownSkus = routed.unknownSkus;
-    // Units left unserved may only mean the index has not seen a receipt yet: read the positions
-    // themselves once before letting anything wait.
-    if (decision.plan.unfilled.length > 0 && freshAtp === undefined && attempts < MAX_ROUTING_ATTEMPTS) {
-      freshAtp = await routing.readAtp([...new Set(pendingLines.map((l) => l.sku))], trx);
+    plan.decision = routed.decision;
+    plan.unknownSkus = routed.unknownSkus;
+    if (
+      routed.decision.plan.unfilled.length > 0 &&
+      plan.freshAtp === undefined &&
+      plan.attempts < MAX_ROUTING_ATTEMPTS
+    ) {
+      plan.freshAtp = await routing.readAtp([...new Set(pendingLines.map((l) => l.sku))], db);
       continue;
     }
-    let shipments = decision.plan.shipments;
+    let shipments = routed.decision.plan.shipments;
     // Ship-complete: a partial plan is not shipped at all; the order waits for the rest.
-    if (shipComplete && (decision.outcome === 'partial' || unknownSkus.length > 0)) shipments = [];
-    if (shipments.length === 0) {
-      drafts = [];
-      break;
-    }
+    if (shipComplete && (routed.decision.outcome === 'partial' || plan.unknownSkus.length > 0))
+      shipments = [];
     const kindOf = (s: PlannedShipment): FoKind =>
       s.pickup || (order.fulfilment === 'ship-to-store' && s.node === routed.pickupNode)
         ? 'pickup'
@@ -265,8 +270,8 @@ export async function routeAndReserve(
         kind: info?.kind ?? 'warehouse',
       };
     };
-    drafts = draftsFor(order, shipments, routed.pickupNode, now, kindOf, nodeOf);
-    const claims: CapacityClaim[] = drafts
+    plan.drafts = draftsFor(order, shipments, now, kindOf, nodeOf);
+    plan.claims = plan.drafts
       .filter((d) => d.capacityDay !== null)
       .map((d) => ({
         nodeId: d.nodeId,
@@ -274,45 +279,64 @@ export async function routeAndReserve(
         packages: 1,
         limit: live.nodeInfo.get(d.nodeId)?.dailyCapacity ?? 0,
       }));
+    return plan;
+  }
+}
+
+/**
+ * Reserves a plan in the caller's transaction: capacity first (rows locked in (node, day) order),
+ * then the units through the inventory service (positions locked in (node, sku) order, all or
+ * nothing), so every transaction locks capacity before positions and none can deadlock. When
+ * stock or capacity moved since the decision, throws `StockMoved` with the positions read from
+ * the database: the caller's transaction rolls back and the order is planned again, at most
+ * MAX_ROUTING_ATTEMPTS times; then what cannot be served waits (backorder). Writes only
+ * reservations and capacity: the caller persists the drafts (see allocation-writes.ts).
+ */
+export async function reservePlan(
+  trx: Db,
+  routing: RoutingContext,
+  plan: AllocationPlan,
+  ctx: EventContext,
+): Promise<Allocation> {
+  const { order, trigger, claims } = plan;
+  let drafts = plan.drafts;
+  const retry = async (withAtp: boolean): Promise<never> => {
+    const skus = [...new Set(order.lines.filter((l) => l.pending > 0).map((l) => l.sku))];
+    const freshAtp = withAtp ? await routing.readAtp(skus, trx) : plan.freshAtp;
+    throw new StockMoved({ attempt: plan.attempts, ...(freshAtp ? { freshAtp } : {}) });
+  };
+  if (drafts.length > 0) {
     if (!(await takeCapacity(trx, claims))) {
       await routing.refreshCapacity(trx);
+      if (plan.attempts < MAX_ROUTING_ATTEMPTS) await retry(false);
       drafts = [];
-      if (attempts < MAX_ROUTING_ATTEMPTS)
-        throw new StockMoved({ attempt: attempts, ...(freshAtp ? { freshAtp } : {}) });
-      break;
+    } else {
+      const reserveLines = drafts.flatMap((d) =>
+        d.lines.map((l) => ({ nodeId: d.nodeId, sku: l.sku, quantity: l.quantity, lineId: l.id })),
+      );
+      const result = await reserve(
+        trx,
+        { lines: reserveLines, owner: { type: 'order', id: order.id }, reason: `order ${trigger}` },
+        { actor: ctx.actor ?? null, correlationId: ctx.correlationId ?? order.id },
+      );
+      if (result.ok) {
+        const byLine = new Map(result.reservations.map((r) => [r.lineId, r.id]));
+        for (const d of drafts) for (const l of d.lines) l.reservationId = byLine.get(l.id) ?? null;
+        for (const c of claims) routing.noteCapacity(c.nodeId, c.day, 1);
+      } else {
+        // The index was behind: read the positions themselves and decide again in a new transaction.
+        if (plan.attempts < MAX_ROUTING_ATTEMPTS) await retry(true);
+        // Out of attempts: give the capacity back; what is left waits (no further locks are taken).
+        await freeCapacity(trx, claims);
+        drafts = [];
+      }
     }
-    const reserveLines = drafts.flatMap((d) =>
-      d.lines.map((l) => ({ nodeId: d.nodeId, sku: l.sku, quantity: l.quantity, lineId: l.id })),
-    );
-    const result = await reserve(
-      trx,
-      { lines: reserveLines, owner: { type: 'order', id: order.id }, reason: `order ${trigger}` },
-      { actor: ctx.actor ?? null, correlationId: ctx.correlationId ?? order.id },
-    );
-    if (result.ok) {
-      const byLine = new Map(result.reservations.map((r) => [r.lineId, r.id]));
-      for (const d of drafts) for (const l of d.lines) l.reservationId = byLine.get(l.id) ?? null;
-      for (const c of claims) routing.noteCapacity(c.nodeId, c.day, 1);
-      break;
-    }
-    // The index was behind: read the positions themselves and decide again in a new transaction.
-    drafts = [];
-    if (attempts < MAX_ROUTING_ATTEMPTS) {
-      throw new StockMoved({
-        attempt: attempts,
-        freshAtp: await routing.readAtp([...new Set(pendingLines.map((l) => l.sku))], trx),
-      });
-    }
-    // Out of attempts: give the capacity back; what is left waits (no further locks are taken).
-    await freeCapacity(trx, claims);
-    break;
   }
-
   const allocated = new Map<string, number>();
   for (const d of drafts)
     for (const l of d.lines) allocated.set(l.orderLineId, (allocated.get(l.orderLineId) ?? 0) + l.quantity);
   const served = [...allocated.values()].reduce((s, q) => s + q, 0);
-  const pendingAfter = totalPending - served;
+  const pendingAfter = plan.totalPending - served;
   const events: OrderEvent[] = drafts.map((d) => ({
     type: `fulfilment-order.${d.status}`,
     payload: {
@@ -328,13 +352,27 @@ export async function routeAndReserve(
     },
   }));
   return {
-    decision,
-    unknownSkus,
+    decision: plan.decision,
+    unknownSkus: plan.unknownSkus,
     fulfilmentOrders: drafts,
     allocated,
     pendingAfter,
-    reason: reasonFor(decision, unknownSkus, pendingAfter),
+    reason: reasonFor(plan.decision, plan.unknownSkus, pendingAfter),
     events,
-    attempts,
+    attempts: plan.attempts,
   };
+}
+
+/** Plan and reserve in the caller's transaction (re-routing, which already holds the order lock). */
+export async function routeAndReserve(
+  trx: Db,
+  routing: RoutingContext,
+  order: AllocatableOrder,
+  trigger: AllocationTrigger,
+  ctx: EventContext,
+  now = new Date(),
+  hint: RetryHint = { attempt: 0 },
+): Promise<Allocation> {
+  const plan = await planAllocation(trx, routing, order, trigger, now, hint);
+  return reservePlan(trx, routing, plan, ctx);
 }

@@ -35,9 +35,10 @@ export type ActionBody =
 
 async function foHead(db: Db, id: string) {
   const fo = await db
-    .selectFrom('fulfilment_orders')
-    .select(['id', 'order_id', 'node_id', 'kind', 'status', 'capacity_day'])
-    .where('id', '=', id)
+    .selectFrom('fulfilment_orders as f')
+    .innerJoin('orders as o', 'o.id', 'f.order_id')
+    .select(['f.id', 'f.order_id', 'f.node_id', 'f.kind', 'f.status', 'f.capacity_day', 'o.pickup_node'])
+    .where('f.id', '=', id)
     .executeTakeFirst();
   if (!fo) throw new AppError('fulfilment-order-not-found', `Fulfilment order ${id} does not exist`);
   return fo;
@@ -81,8 +82,10 @@ export async function actOnFo(
   now = new Date(),
 ): Promise<ActionOutcome> {
   const head = await foHead(deps.db, id);
-  if (principal) assertNodeAccess(principal, head.node_id);
   const action = req.action;
+  // Ship-to-store: the pickup store receives the parcel, makes it ready and hands it over.
+  const atStore = head.kind === 'ship-to-store' && (action === 'ready-for-pickup' || action === 'hand-over');
+  if (principal) assertNodeAccess(principal, atStore && head.pickup_node ? head.pickup_node : head.node_id);
   const allowed = allowedFrom(action, head.kind as FoKind);
   if (allowed.length === 0) throw illegal(action, head.status, allowed);
   const to = FO_TRANSITIONS[action].to;

@@ -5,10 +5,18 @@ import { localDay, utcOffsetMinutes } from './node-clock.ts';
  * and stores are taken to work every day); dates are the shipping node's local dates.
  */
 
-/** A YYYY-MM-DD day plus n days. */
+const added = new Map<string, string>();
+
+/** A YYYY-MM-DD day plus n days (memoised: a few days and offsets cover every promise made today). */
 export function plusDays(day: string, n: number): string {
-  const t = Date.parse(`${day}T00:00:00Z`) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
+  const key = `${day}+${n}`;
+  let out = added.get(key);
+  if (out === undefined) {
+    out = new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    if (added.size > 10_000) added.clear();
+    added.set(key, out);
+  }
+  return out;
 }
 
 /** The node-local day of `at`. */

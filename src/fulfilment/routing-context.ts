@@ -10,7 +10,7 @@ import {
   type StockSnapshot,
 } from '../routing/index.ts';
 import { capacityKey, loadCapacityUsage } from './capacity.ts';
-import { localDay } from './node-clock.ts';
+import { clockAt } from './node-clock.ts';
 import { SERVICE_LEVELS } from './rate-cards.ts';
 import {
   type LiveNetwork,
@@ -111,7 +111,11 @@ export class RoutingContext {
     this.loading = (async () => {
       try {
         const current = this.live;
-        if (current && (await networkSignature(db)) === current.signature) {
+        // A daylight-saving change moves node offsets (cut-offs, the engine's time rules): recompile.
+        const offsetsHold = current?.nodes.every(
+          (n) => clockAt(n.timezone, new Date()).offset === n.utcOffsetMinutes,
+        );
+        if (current && offsetsHold && (await networkSignature(db)) === current.signature) {
           await this.refreshCapacity(db);
           this.checkedAt = Date.now();
           return current;
@@ -171,35 +175,37 @@ export class RoutingContext {
     const enabled = new Uint8Array(N);
     const extraDays = Int32Array.from(base.extraDays);
     const capacity = new Float64Array(N);
-    const minuteOfDay = Math.floor(now.getTime() / 60_000) % 1440;
     for (let i = 0; i < N; i++) {
       const info = live.nodes[i]!;
       const online = index ? index.maySell(channel, info.id) : info.status === 'online';
       // A pickup node serves its own click & collect orders whatever the channel's rule says.
       const pickupOwn = pickupNode === info.id && (index ? index.node(info.id)?.status === 'online' : online);
       enabled[i] = (online || pickupOwn) && !excluded.has(info.id) ? 1 : 0;
-      if (info.cutoffMinute >= 0) {
-        const local = (((minuteOfDay + info.utcOffsetMinutes) % 1440) + 1440) % 1440;
-        if (local >= info.cutoffMinute) extraDays[i] = extraDays[i]! + 1;
+      if (info.cutoffMinute < 0 && info.dailyCapacity === null) {
+        capacity[i] = Number.POSITIVE_INFINITY;
+        continue;
       }
+      // The node's local clock, computed once per zone per minute (shared by every order).
+      const clock = clockAt(info.timezone, now);
+      if (info.cutoffMinute >= 0 && clock.minuteOfDay >= info.cutoffMinute) extraDays[i] = extraDays[i]! + 1;
       capacity[i] =
         info.dailyCapacity === null
           ? Number.POSITIVE_INFINITY
-          : Math.max(
-              0,
-              info.dailyCapacity - (this.usage.get(capacityKey(info.id, localDay(info.timezone, now))) ?? 0),
-            );
+          : Math.max(0, info.dailyCapacity - (this.usage.get(capacityKey(info.id, clock.day)) ?? 0));
     }
 
     const available = new Int32Array(N * K);
     const fromDb = index ? null : await this.readAtp(skus, opts.db);
+    const override = opts.freshAtp ?? fromDb;
     for (let k = 0; k < K; k++) {
       const sku = skus[k]!;
       for (let i = 0; i < N; i++) {
         if (!enabled[i]) continue;
         const id = base.nodeIds[i]!;
-        const key = `${id}\u0000${sku}`;
-        const fresh = opts.freshAtp?.get(key) ?? fromDb?.get(key);
+        // Keys are built only when figures read from the database override the index.
+        const fresh = override
+          ? (opts.freshAtp?.get(`${id}\u0000${sku}`) ?? fromDb?.get(`${id}\u0000${sku}`))
+          : undefined;
         available[i * K + k] = fresh ?? (index ? index.atp(sku, id) : 0);
       }
     }

@@ -70,4 +70,10 @@ export const orderMigrations: Record<string, Migration> = {
       `.execute(db);
     },
   },
+  '0031-order-line-status': {
+    async up(db: Kysely<unknown>) {
+      // A line's status as last settled: a change of it is recorded as an `order-line.<status>` event.
+      await sql`ALTER TABLE order_lines ADD COLUMN status text NOT NULL DEFAULT 'created'`.execute(db);
+    },
+  },
 };

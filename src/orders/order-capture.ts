@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { routeAndReserve, withAllocationRetry } from '../fulfilment/allocation.ts';
-import { writeAllocation } from '../fulfilment/allocation-writes.ts';
+import {
+  type AllocatableOrder,
+  type Allocation,
+  planAllocation,
+  reservePlan,
+  withAllocationRetry,
+} from '../fulfilment/allocation.ts';
 import type { RoutingContext } from '../fulfilment/routing-context.ts';
 import { resolveDestination } from '../network/destination-resolver.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors/app-error.ts';
+import { writeCapture } from './capture-write.ts';
 import type { EventContext } from './order-events.ts';
 import type { OrderInput } from './order-input-schema.ts';
-import { getOrderView } from './order-read.ts';
+import { findOrderId, getOrderView } from './order-read.ts';
 import type { OrderView } from './order-schema.ts';
 import { deriveOrderStatus, emptyCounts, orderEventType, SERVICE_LEVEL_PRIORITY } from './order-states.ts';
-import { type FoLineRow, type FoRow, type OrderLineRow, type OrderRow, toOrderView } from './order-view.ts';
+import {
+  type FoLineRow,
+  type FoRow,
+  lineStatus,
+  type OrderLineRow,
+  type OrderRow,
+  toOrderView,
+} from './order-view.ts';
 
 export interface OrderDeps {
   db: Db;
@@ -63,12 +75,109 @@ async function assertPickupNode(deps: OrderDeps, input: OrderInput): Promise<voi
   }
 }
 
+/** The capture statement found the channel order id taken: roll back and answer with that order. */
+class AlreadyCaptured extends Error {}
+
+function orderSummary(
+  input: OrderInput,
+  id: string,
+  fulfilment: string,
+  serviceLevel: string,
+  holds: string[],
+  lines: CaptureLine[],
+) {
+  return {
+    orderId: id,
+    channel: input.channel,
+    externalId: input.externalId,
+    fulfilment,
+    serviceLevel,
+    holds,
+    lines: lines.map((l) => ({ id: l.id, sku: l.sku, quantity: l.quantity })),
+  };
+}
+
+interface CaptureLine {
+  id: string;
+  lineNo: number;
+  sku: string;
+  quantity: number;
+  price: number;
+  externalLineId: string | null;
+}
+
+/** The order and line rows a capture writes (and answers with). */
+function captureRows(
+  input: OrderInput,
+  id: string,
+  destination: Record<string, unknown>,
+  lines: CaptureLine[],
+  allocation: Allocation,
+  status: string,
+  now: Date,
+  placedAt: Date,
+): { order: OrderRow; lines: OrderLineRow[] } {
+  const serviceLevel = input.serviceLevel ?? 'standard';
+  const waiting = allocation.pendingAfter > 0;
+  return {
+    order: {
+      id,
+      channel: input.channel,
+      external_id: input.externalId,
+      status,
+      status_reason: allocation.reason,
+      customer: input.customer,
+      destination,
+      dest_lat: destination.lat as number,
+      dest_lon: destination.lon as number,
+      fulfilment: input.fulfilment ?? 'ship',
+      pickup_node: input.pickupNode ?? null,
+      service_level: serviceLevel,
+      priority: SERVICE_LEVEL_PRIORITY[serviceLevel] ?? 2,
+      currency: input.currency ?? 'USD',
+      placed_at: placedAt,
+      holds: [...(input.holds ?? [])],
+      excluded_nodes: [],
+      notes: input.notes ?? null,
+      needs_allocation: waiting,
+      waiting_since: waiting ? now : null,
+      attempted: true,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    },
+    lines: lines.map((l) => {
+      const allocated = allocation.allocated.get(l.id) ?? 0;
+      const c = emptyCounts();
+      c.ordered = l.quantity;
+      c.pending = l.quantity - allocated;
+      if (input.holds?.length) c.created = allocated;
+      else c.released = allocated;
+      return {
+        id: l.id,
+        order_id: id,
+        line_no: l.lineNo,
+        sku: l.sku,
+        quantity: l.quantity,
+        price: l.price,
+        external_line_id: l.externalLineId,
+        cancelled: 0,
+        allocated,
+        shipped: 0,
+        status: lineStatus(c),
+      };
+    }),
+  };
+}
+
 /**
- * Captures an order and routes it in ONE transaction: insert (idempotent on channel + external
- * id), route and reserve, fulfilment orders, decision and events, one commit. Routing never fails
- * the capture: what cannot be served is stored as waiting (backordered, with its reason), so an
- * accepted order is never lost. A repeat of a captured channel order id returns the stored order
- * (`created: false`); concurrent repeats wait on the unique key and get the same order.
+ * Captures an order: routes it (in memory, before any transaction), then ONE transaction reserves
+ * the plan and writes the order, its lines, fulfilment orders, decision and events in a single
+ * statement, and commits. Routing never fails the capture: what cannot be served is stored as
+ * waiting (backordered, with its reason), so an accepted order is never lost. A repeat of a
+ * captured channel order id returns the stored order (`created: false`): the write finds the key
+ * taken (a concurrent repeat waits on the unique key for the first one's commit) and the repeat's
+ * transaction rolls back, its reservations with it.
  */
 export async function captureOrder(
   deps: OrderDeps,
@@ -96,7 +205,7 @@ export async function captureOrder(
     source: resolved.source,
     label: resolved.label,
   };
-  const lines = input.lines.map((l, i) => ({
+  const lines: CaptureLine[] = input.lines.map((l, i) => ({
     id: randomUUID(),
     lineNo: i + 1,
     sku: l.sku,
@@ -105,150 +214,84 @@ export async function captureOrder(
     externalLineId: l.externalLineId ?? null,
   }));
   const ectx = { actor: ctx.actor ?? null, correlationId: ctx.correlationId ?? id };
+  const allocatable: AllocatableOrder = {
+    id,
+    channel: input.channel,
+    destLat: resolved.lat,
+    destLon: resolved.lon,
+    fulfilment,
+    pickupNode: input.pickupNode ?? null,
+    serviceLevel,
+    placedAt,
+    holds,
+    excludedNodes: [],
+    lines: lines.map((l) => ({ id: l.id, sku: l.sku, pending: l.quantity })),
+    nextSeq: 1,
+  };
+  const ordered = lines.reduce((s, l) => s + l.quantity, 0);
 
-  const outcome = await withAllocationRetry((hint) =>
-    deps.db.transaction().execute(async (trx) => {
-      // Waits for a concurrent capture of the same channel order id; only one inserts.
-      const inserted = await sql<{ id: string }>`
-      WITH o AS (
-        INSERT INTO orders (id, channel, external_id, status, customer, destination, dest_lat, dest_lon, fulfilment,
-          pickup_node, service_level, priority, currency, placed_at, holds, notes, created_at, updated_at)
-        VALUES (${id}, ${input.channel}, ${input.externalId}, 'created', ${JSON.stringify(input.customer)}::jsonb,
-          ${JSON.stringify(destination)}::jsonb, ${resolved.lat}, ${resolved.lon}, ${fulfilment}, ${input.pickupNode ?? null},
-          ${serviceLevel}, ${SERVICE_LEVEL_PRIORITY[serviceLevel] ?? 2}, ${input.currency ?? 'USD'}, ${placedAt.toISOString()}::timestamptz,
-          ${holds}::text[], ${input.notes ?? null}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
-        ON CONFLICT (channel, external_id) DO NOTHING
-        RETURNING id
-      ),
-      l AS (
-        INSERT INTO order_lines (id, order_id, line_no, sku, quantity, price, external_line_id)
-        SELECT x.id, o.id, x.line_no, x.sku, x.quantity, x.price, x.external_line_id
-        FROM o, unnest(${lines.map((l) => l.id)}::uuid[], ${lines.map((l) => l.lineNo)}::int[], ${lines.map((l) => l.sku)}::text[],
-          ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.price)}::numeric[],
-          ${lines.map((l) => l.externalLineId)}::text[]) AS x(id, line_no, sku, quantity, price, external_line_id)
-        RETURNING 1
-      )
-      SELECT o.id, (SELECT count(*) FROM l) AS n FROM o`.execute(trx);
-      if (inserted.rows.length === 0) return null;
-
-      const allocation = await routeAndReserve(
-        trx,
-        deps.routing,
-        {
-          id,
-          channel: input.channel,
-          destLat: resolved.lat,
-          destLon: resolved.lon,
-          fulfilment,
-          pickupNode: input.pickupNode ?? null,
-          serviceLevel,
-          placedAt,
-          holds,
-          excludedNodes: [],
-          lines: lines.map((l) => ({ id: l.id, sku: l.sku, pending: l.quantity })),
-          nextSeq: 1,
-        },
-        'capture',
-        ectx,
-        now,
-        hint,
-      );
-      const counts = emptyCounts();
-      counts.ordered = lines.reduce((s, l) => s + l.quantity, 0);
-      counts.pending = allocation.pendingAfter;
-      const served = counts.ordered - counts.pending;
-      if (holds.length > 0) counts.created = served;
-      else counts.released = served;
-      const status = deriveOrderStatus(counts, true);
-      const summary = {
-        orderId: id,
-        channel: input.channel,
-        externalId: input.externalId,
-        fulfilment,
-        serviceLevel,
-        holds,
-        lines: lines.map((l) => ({ id: l.id, sku: l.sku, quantity: l.quantity })),
-      };
-      await writeAllocation(
-        trx,
-        {
-          orderId: id,
-          allocation,
-          trigger: 'capture',
-          excludedNodes: [],
-          status: { from: 'created', to: status },
-          eventsBefore: [{ type: 'order.created', payload: summary }],
-          eventsAfter: [
-            {
-              type: orderEventType(status),
-              payload: {
-                orderId: id,
-                from: 'created',
-                to: status,
-                reason: allocation.reason,
-                outcome: allocation.decision?.outcome ?? null,
-                fulfilmentOrders: allocation.fulfilmentOrders.map((f) => f.id),
-              },
+  // Routing runs before the transaction (no connection or lock held while the engine works); the
+  // transaction is then two statements and a commit: reserve, and everything else in one write.
+  const outcome = await withAllocationRetry(async (hint) => {
+    const plan = await planAllocation(deps.db, deps.routing, allocatable, 'capture', now, hint);
+    return deps.db
+      .transaction()
+      .execute(async (trx) => {
+        const allocation = await reservePlan(trx, deps.routing, plan, ectx);
+        const counts = emptyCounts();
+        counts.ordered = ordered;
+        counts.pending = allocation.pendingAfter;
+        if (holds.length > 0) counts.created = ordered - counts.pending;
+        else counts.released = ordered - counts.pending;
+        const status = deriveOrderStatus(counts, true);
+        const rows = captureRows(input, id, destination, lines, allocation, status, now, placedAt);
+        const events = [
+          { type: 'order.created', payload: orderSummary(input, id, fulfilment, serviceLevel, holds, lines) },
+          ...allocation.events,
+          ...rows.lines.map((l) => ({
+            type: `order-line.${l.status}`,
+            payload: {
+              orderId: id,
+              lineId: l.id,
+              lineNo: l.line_no,
+              sku: l.sku,
+              from: 'created',
+              to: l.status,
             },
-          ],
-          now,
-        },
-        ectx,
-      );
-      return { allocation, status };
-    }),
-  );
+          })),
+          {
+            type: orderEventType(status),
+            payload: {
+              orderId: id,
+              from: 'created',
+              to: status,
+              reason: allocation.reason,
+              outcome: allocation.decision?.outcome ?? null,
+              fulfilmentOrders: allocation.fulfilmentOrders.map((f) => f.id),
+            },
+          },
+        ];
+        // Captured before (or concurrently, and that one committed first): undo the reservations.
+        if (!(await writeCapture(trx, rows.order, rows.lines, allocation, events, ectx)))
+          throw new AlreadyCaptured();
+        return { allocation, rows };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AlreadyCaptured) return null;
+        throw err;
+      });
+  });
 
   if (outcome === null) {
-    const id2 = await deps.db
-      .selectFrom('orders')
-      .select('id')
-      .where('channel', '=', input.channel)
-      .where('external_id', '=', input.externalId)
-      .executeTakeFirstOrThrow();
-    return { created: false, order: await getOrderView(deps.db, id2.id) };
+    const existing = await findOrderId(deps.db, input.channel, input.externalId);
+    if (!existing) throw new Error(`order ${input.channel}/${input.externalId} vanished after a conflict`);
+    return { created: false, order: await getOrderView(deps.db, existing) };
   }
 
   // The response is built from what was just written: no read-back round trips.
-  const { allocation, status } = outcome;
-  const orderRow: OrderRow = {
-    id,
-    channel: input.channel,
-    external_id: input.externalId,
-    status,
-    status_reason: allocation.reason,
-    customer: input.customer,
-    destination,
-    dest_lat: resolved.lat,
-    dest_lon: resolved.lon,
-    fulfilment,
-    pickup_node: input.pickupNode ?? null,
-    service_level: serviceLevel,
-    priority: SERVICE_LEVEL_PRIORITY[serviceLevel] ?? 2,
-    currency: input.currency ?? 'USD',
-    placed_at: placedAt,
-    holds,
-    excluded_nodes: [],
-    notes: input.notes ?? null,
-    needs_allocation: allocation.pendingAfter > 0,
-    waiting_since: allocation.pendingAfter > 0 ? now : null,
-    attempted: true,
-    version: 2,
-    created_at: now,
-    updated_at: now,
-  };
-  const lineRows: OrderLineRow[] = lines.map((l) => ({
-    id: l.id,
-    order_id: id,
-    line_no: l.lineNo,
-    sku: l.sku,
-    quantity: l.quantity,
-    price: l.price,
-    external_line_id: l.externalLineId,
-    cancelled: 0,
-    allocated: allocation.allocated.get(l.id) ?? 0,
-    shipped: 0,
-  }));
+  const { allocation, rows } = outcome;
+  const orderRow = rows.order;
+  const lineRows = rows.lines;
   const foRows: FoRow[] = allocation.fulfilmentOrders.map((f) => ({
     id: f.id,
     order_id: id,

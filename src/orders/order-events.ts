@@ -18,18 +18,20 @@ export interface EventContext {
  * The outbox insert for several events of one order, as CTEs to embed in a larger statement:
  * the same rows `appendEvent` writes (per-aggregate sequence from the locked counter row, in
  * order), so an order's whole change costs one round trip. Aggregate: `order` / order id, so
- * webhooks deliver an order's events (its fulfilment orders' included) in sequence.
+ * webhooks deliver an order's events (its fulfilment orders' included) in sequence. `gate` (a SQL
+ * boolean) writes them only when another part of the statement succeeded.
  */
 export function orderEventsCte(
   orderId: string,
   events: OrderEvent[],
   ctx: EventContext,
+  gate: RawBuilder<unknown> = sql`true`,
 ): RawBuilder<unknown> {
   const n = events.length;
   return sql`
     ev_seq AS (
       INSERT INTO event_sequences (aggregate_type, aggregate_id, last_seq)
-      SELECT 'order', ${orderId}, ${n}::int WHERE ${n}::int > 0
+      SELECT 'order', ${orderId}, ${n}::int WHERE ${n}::int > 0 AND ${gate}
       ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET last_seq = event_sequences.last_seq + ${n}::int
       RETURNING last_seq
     ),

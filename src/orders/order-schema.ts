@@ -120,6 +120,13 @@ export const OrderView = Type.Object(
     excludedNodes: Type.Array(Type.String()),
     notes: Nullable(Type.String()),
     promisedDate: Nullable(DateOnly),
+    serviceLevelMet: Type.Union([
+      Type.Boolean({
+        description:
+          'Whether every live shipment arrives within the service level (express 2 days, next-day 1); false when no node could meet it and the order ships slower rather than wait; null when the level has no limit or nothing is routed',
+      }),
+      Type.Null(),
+    ]),
     lines: Type.Array(OrderLineView),
     fulfilmentOrders: Type.Array(FulfilmentOrderView),
     decision: Type.Union([DecisionSummary, Type.Null()]),

@@ -16,6 +16,7 @@ export const ORDER_STATUSES = [
   'delivered',
   'picked-up',
   'cancelled',
+  'partially-returned',
   'returned',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -46,8 +47,10 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   'partially-shipped': ['shipped', 'delivered', 'picked-up', 'ready-for-pickup'],
   // Ship-to-store: shipped to the store, then ready there.
   shipped: ['delivered', 'ready-for-pickup', 'picked-up'],
-  delivered: ['returned'],
-  'picked-up': ['returned'],
+  // Returns (src/returns): some of the units bought came back, then all of them.
+  delivered: ['partially-returned', 'returned'],
+  'picked-up': ['partially-returned', 'returned'],
+  'partially-returned': ['returned'],
   cancelled: [],
   returned: [],
 };

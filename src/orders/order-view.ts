@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { FO_DROPPED } from '../fulfilment/fulfilment-order-states.ts';
+import { SERVICE_LEVELS } from '../fulfilment/rate-cards.ts';
 import type { FulfilmentOrderLinesTable, FulfilmentOrdersTable } from '../fulfilment/tables.ts';
 import type { FulfilmentOrderView, OrderView } from './order-schema.ts';
 import { emptyCounts, type OrderStatus, type UnitCounts } from './order-states.ts';
@@ -76,7 +77,8 @@ export function unitCounts(
   return { total, byLine };
 }
 
-function lineStatus(c: UnitCounts): string {
+/** A line's status: the bucket its units are in (split lines: partially-shipped / -backordered). */
+export function lineStatus(c: UnitCounts): string {
   const buckets: [string, number][] = [
     ['cancelled', c.cancelled],
     ['backordered', c.pending],
@@ -124,6 +126,14 @@ export function toFoView(f: FoRow, lines: readonly FoLineRow[]): FulfilmentOrder
   };
 }
 
+/** Whether the live shipments meet the service level's transit limit (null: no limit, or none). */
+function serviceLevelMet(level: string, live: readonly FoRow[]): boolean | null {
+  const limit = SERVICE_LEVELS[level]?.latestDays ?? null;
+  const shipped = live.filter((f) => f.kind !== 'pickup');
+  if (limit === null || shipped.length === 0) return null;
+  return shipped.every((f) => f.days <= limit);
+}
+
 export function toOrderView(
   o: OrderRow,
   lines: readonly OrderLineRow[],
@@ -154,6 +164,7 @@ export function toOrderView(
     excludedNodes: o.excluded_nodes,
     notes: o.notes,
     promisedDate: promised.length ? promised.sort().at(-1)! : null,
+    serviceLevelMet: serviceLevelMet(o.service_level, live),
     lines: [...lines]
       .sort((a, b) => a.line_no - b.line_no)
       .map((l) => {

@@ -50,6 +50,8 @@ export interface OrderLinesTable {
   cancelled: Generated<number>;
   allocated: Generated<number>;
   shipped: Generated<number>;
+  /** Where most of its units are (`lineStatus`), as last settled; changes are events. */
+  status: Generated<string>;
 }
 
 /** Every routing decision taken for an order, with the engine's explanation. */

@@ -169,7 +169,7 @@ export async function authoriseReturn(
  * (a `return-restock` movement, so ATP rises there) in the same transaction; damaged and
  * refurbish units are recorded only. The refund is the unit price times the units received, per
  * line. Writes `return.received` and `refund.computed` on the order, and moves a delivered or
- * picked-up order to `returned` when every unit bought has come back.
+ * picked-up order to `partially-returned` when some units bought came back, `returned` when all did.
  */
 export async function receiveReturn(
   db: Db,
@@ -311,25 +311,20 @@ export async function receiveReturn(
         },
       },
     ];
-    // The order is returned once every unit bought has come back (and nothing else can happen to it).
+    // Once delivered (or picked up), the order is partially returned when some of the units bought
+    // came back, and returned when all of them did.
     const states = await lineReturnStates(trx, order.id);
     const bought = states.reduce((s, l) => s + l.quantity - l.cancelled, 0);
     const back = states.reduce((s, l) => s + l.returned, 0);
     const from = order.status as OrderStatus;
-    if (
-      returnStatusOf(bought, back) === 'returned' &&
-      from !== 'returned' &&
-      canMoveOrder(from, 'returned')
-    ) {
+    const to = returnStatusOf(bought, back);
+    if (to !== 'none' && from !== to && canMoveOrder(from, to)) {
       await trx
         .updateTable('orders')
-        .set({ status: 'returned', version: (eb) => eb('version', '+', 1), updated_at: new Date() })
+        .set({ status: to, version: (eb) => eb('version', '+', 1), updated_at: new Date() })
         .where('id', '=', order.id)
         .execute();
-      events.push({
-        type: orderEventType('returned'),
-        payload: { orderId: order.id, from, to: 'returned', returnId },
-      });
+      events.push({ type: orderEventType(to), payload: { orderId: order.id, from, to, returnId } });
     }
     await appendOrderEvents(trx, order.id, events, ctx);
   });

@@ -51,6 +51,8 @@ describe('capture, route and reserve', () => {
       'order.created',
       'fulfilment-order.released',
       'fulfilment-order.released',
+      'order-line.released',
+      'order-line.released',
       'order.released',
     ]);
   });

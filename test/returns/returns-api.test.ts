@@ -193,7 +193,12 @@ describe('returns', () => {
 
     const events = await orderEvents();
     const types = events.map((e) => e.type);
-    expect(types.slice(-3)).toEqual(['return.authorised', 'return.received', 'refund.computed']);
+    expect(types.slice(-4)).toEqual([
+      'return.authorised',
+      'return.received',
+      'refund.computed',
+      'order.partially-returned',
+    ]);
     const refund = events.find((e) => e.type === 'refund.computed');
     expect(refund?.payload).toMatchObject({
       returnId: id,
@@ -214,6 +219,9 @@ describe('returns', () => {
     expect(again.json.code).toBe('return-already-received');
     const summary = (await t.call('GET', `/v1/orders/${order.id}/returns`)).json;
     expect(summary.status).toBe('partially-returned');
+    // Some units back: the order itself is partially returned (an event says so).
+    expect((await t.call('GET', `/v1/orders/${order.id}`)).json.status).toBe('partially-returned');
+    expect((await orderEvents()).filter((e) => e.type === 'order.partially-returned')).toHaveLength(1);
     expect(summary.lines.find((l: { sku: string }) => l.sku === 'SKU-A')).toMatchObject({
       shipped: 3,
       returned: 2,
