@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { StreamPublisher } from '../../events/stream-publisher.ts';
+import { prepareWebhookSecrets } from '../../events/webhook-secret-reseal.ts';
 import { kickWebhookDispatch } from '../../events/webhook-tasks.ts';
 import { startFulfilmentLoop } from '../../fulfilment/rerouting.ts';
 import { warmDestinationIndex } from '../../network/destination-resolver.ts';
@@ -9,6 +10,7 @@ import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../../platform/db/open-database.ts';
 import type { AppInstance } from '../../platform/http/app-instance.ts';
 import { buildApp } from '../../platform/http/build-app.ts';
+import { isDatabaseUnavailable } from '../../platform/http/database-unavailable.ts';
 import { type JobRunner, startJobRunner } from '../../platform/jobs/job-runner.ts';
 import { createServices, type Services } from '../../platform/services.ts';
 import { isEmpty, seedDemo } from '../seed-demo.ts';
@@ -42,7 +44,13 @@ export async function serve(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down: draining requests');
     try {
-      await app?.close(); // stops accepting, waits for requests in flight
+      if (app) {
+        // Stops accepting and waits for the requests in flight. A keep-alive connection whose request
+        // finishes after this point would otherwise hold the close open until its idle timeout.
+        const server = app.server;
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        await app.close().finally(() => clearInterval(sweep));
+      }
       await timers?.stop();
       await jobs?.stop(); // lets running jobs finish
       await stream?.stop();
@@ -58,6 +66,17 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A background task of a library (graphile-worker recording a job's outcome) can reject, unhandled,
+  // while the database is away. Losing the database must never end the process: it recovers when
+  // the database is back. Anything else unhandled is a bug, and ends it as Node would.
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      log.warn({ err: reason }, 'a background task lost the database; continuing');
+      return;
+    }
+    log.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
 
   try {
     await start();
@@ -73,6 +92,7 @@ export async function serve(): Promise<void> {
     const { db } = database.handle;
     const { applied } = await migrateToLatest(db);
     if (applied.length) log.info({ applied }, 'migrations applied');
+    await prepareWebhookSecrets(db, config, (level, message) => log[level](message));
     services = createServices(db, config);
 
     const generated = await services.keys.bootstrapAdmin(config.adminKey);
@@ -100,12 +120,14 @@ export async function serve(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
     log.info(`OrderGrid listening on http://${config.host}:${config.port} (database: ${database.where})`);
     if (config.worker) {
+      const pool = database.handle.pool;
       jobs = await startJobRunner({
-        pgPool: database.handle.pool,
+        pgPool: pool,
         db,
         log: (level, message) => log[level](message),
+        // Delivery starts at once on boot and after the runner restarts (database loss).
+        onStart: () => kickWebhookDispatch(pool),
       });
-      await kickWebhookDispatch(database.handle.pool);
     }
     if (stopping) return;
     if (config.natsUrl) {

@@ -13,14 +13,28 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDb(connectionString: string, poolSize = 20): DbHandle {
+export interface PoolSettings {
+  /** Server-side cap of one statement (statement_timeout); none by default. */
+  statementTimeoutMs?: number;
+  /** A session idle inside a transaction longer than this is ended, freeing its locks. */
+  idleInTransactionTimeoutMs?: number;
+}
+
+export function createDb(connectionString: string, poolSize = 20, settings: PoolSettings = {}): DbHandle {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
     // Fail fast when the database is unreachable instead of queueing requests for ever.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // A peer that vanished without closing (host down, network cut) is noticed in seconds, not hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: 'ordergrid',
+    ...(settings.statementTimeoutMs ? { statement_timeout: settings.statementTimeoutMs } : {}),
+    ...(settings.idleInTransactionTimeoutMs
+      ? { idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs }
+      : {}),
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);

@@ -26,6 +26,8 @@ export interface EmbeddedOptions {
   dataDir: string;
   /** Called with progress lines (initialising, starting, stopping). */
   log?: (message: string) => void;
+  /** The port to listen on (a restart keeps its clients' address); default: a free one. */
+  port?: number;
   /** Extra server settings, e.g. { fsync: 'off' } for throwaway test clusters. */
   settings?: Record<string, string>;
 }
@@ -137,7 +139,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   await stopOrphan(bin, dataDir, spawnIds, log);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings: Record<string, string> = {
     listen_addresses: "'127.0.0.1'",
     port: String(port),
