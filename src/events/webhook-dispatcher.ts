@@ -9,6 +9,7 @@ import { WakeSignal } from './wake-signal.ts';
 import { type Backoff, jitteredBackoff } from './webhook-backoff.ts';
 import { fanOut } from './webhook-fanout.ts';
 import { type AttemptResult, claimDue, type Delivery, nextDueAt, recordAttempts } from './webhook-queue.ts';
+import { openSecret } from './webhook-secret.ts';
 import { sendWebhook } from './webhook-sender.ts';
 
 export interface DispatcherOptions {
@@ -162,7 +163,7 @@ export class WebhookDispatcher {
         sub && event
           ? await sendWebhook(
               sub.url,
-              sub.secret,
+              openSecret(sub.secret, d.subscription_id), // stored sealed; a missing key throws: retried
               { id: d.event_id, type: event.type, timestamp: event.occurredAt, data: event },
               { timeoutMs: this.timeoutMs },
             )

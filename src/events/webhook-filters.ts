@@ -6,6 +6,7 @@
 export const EVENT_FAMILIES = [
   'api-key',
   'channel',
+  'channel-availability',
   'fulfilment',
   'incoming-supply',
   'inventory',

@@ -6,7 +6,7 @@ import type { WebhookSubscriptionsTable } from './delivery-tables.ts';
 import { appendEvent } from './outbox.ts';
 import { filterProblem } from './webhook-filters.ts';
 import type { Webhook, WebhookInput, WebhookPatch } from './webhook-schema.ts';
-import { generateSecret, secretProblem } from './webhook-secret.ts';
+import { generateSecret, openSecret, sealSecret, secretProblem } from './webhook-secret.ts';
 
 export type WebhookRow = Selectable<WebhookSubscriptionsTable>;
 
@@ -95,6 +95,9 @@ export class WebhookService {
   async create(input: WebhookInput, actor: string | null): Promise<{ webhook: Webhook; secret: string }> {
     validate(input);
     const secret = input.secret ?? generateSecret();
+    const id = randomUUID();
+    // Stored sealed (AES-256-GCM); refused with secret-key-missing when this instance has no key.
+    const sealed = sealSecret(secret, id);
     return this.db.transaction().execute(async (trx) => {
       const top = await trx
         .selectFrom('events')
@@ -103,11 +106,11 @@ export class WebhookService {
       const row = await trx
         .insertInto('webhook_subscriptions')
         .values({
-          id: randomUUID(),
+          id,
           url: input.url,
           event_types: input.eventTypes,
           description: input.description ?? null,
-          secret,
+          secret: sealed,
           active: input.active ?? true,
           disabled_reason: null,
           cursor: Number(top?.max ?? 0),
@@ -135,9 +138,12 @@ export class WebhookService {
         url: patch.url ?? before.url,
         event_types: patch.eventTypes ?? before.event_types,
         description: patch.description !== undefined ? patch.description : before.description,
-        secret: patch.secret ?? before.secret,
+        secret: before.secret,
         active: patch.active ?? before.active,
       };
+      // Sealing is randomised: compare the secret in clear, and seal a new one only when it differs.
+      const newSecret = patch.secret !== undefined && patch.secret !== openSecret(before.secret, id);
+      if (newSecret) next.secret = sealSecret(patch.secret as string, id);
       const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
         (k) => JSON.stringify(next[k]) !== JSON.stringify(before[k]),
       );
@@ -217,6 +223,7 @@ export class WebhookService {
     });
   }
 
+  /** The target of a test message, with the secret in clear (never returned to a client). */
   async secretAndUrl(id: string): Promise<{ url: string; secret: string }> {
     const row = await this.db
       .selectFrom('webhook_subscriptions')
@@ -224,7 +231,29 @@ export class WebhookService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw notFound(id);
-    return row;
+    return { url: row.url, secret: openSecret(row.secret, id) };
+  }
+
+  /**
+   * Replaces the signing secret with a generated one and returns it: the only way to see a secret
+   * after creation. One `webhook.updated` event (changed: secret, never the value); the next
+   * attempt is signed with the new secret.
+   */
+  async rotateSecret(id: string, actor: string | null): Promise<{ webhook: Webhook; secret: string }> {
+    const secret = generateSecret();
+    const sealed = sealSecret(secret, id);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('webhook_subscriptions')
+        .set((eb) => ({ secret: sealed, version: eb('version', '+', 1), updated_at: new Date() }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw notFound(id);
+      const webhook = toWebhook(row);
+      await appendEvent(trx, event('webhook.updated', id, { webhook, changed: ['secret'] }, actor));
+      return { webhook, secret };
+    });
   }
 }
 

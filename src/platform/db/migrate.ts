@@ -1,8 +1,11 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { catalogMigrations } from '../../catalog/migrations.ts';
+import { availabilityFeedMigrations } from '../../channels/availability-feed-migrations.ts';
 import { channelMigrations } from '../../channels/migrations.ts';
 import { deliveryMigrations } from '../../events/delivery-migrations.ts';
+import { pruningMigrations } from '../../events/delivery-pruning.ts';
 import { eventMigrations } from '../../events/migrations.ts';
+import { secretMigrations } from '../../events/webhook-secret-reseal.ts';
 import { fulfilmentMigrations } from '../../fulfilment/migrations.ts';
 import { policyMigrations } from '../../fulfilment/policy-migrations.ts';
 import { inventoryMigrations } from '../../inventory/migrations.ts';
@@ -20,11 +23,14 @@ export function allMigrations(): Record<string, Migration> {
   return {
     ...eventMigrations,
     ...deliveryMigrations,
+    ...secretMigrations,
+    ...pruningMigrations,
     ...authMigrations,
     ...networkMigrations,
     ...catalogMigrations,
     ...inventoryMigrations,
     ...channelMigrations,
+    ...availabilityFeedMigrations,
     ...orderMigrations,
     ...fulfilmentMigrations,
     ...policyMigrations,

@@ -1,4 +1,5 @@
 import type { CatalogTables } from '../../catalog/tables.ts';
+import type { AvailabilityFeedTables } from '../../channels/availability-feed-tables.ts';
 import type { ChannelTables } from '../../channels/tables.ts';
 import type { DeliveryTables } from '../../events/delivery-tables.ts';
 import type { EventTables } from '../../events/tables.ts';
@@ -19,6 +20,7 @@ export interface Database
     CatalogTables,
     InventoryTables,
     ChannelTables,
+    AvailabilityFeedTables,
     OrderTables,
     FulfilmentTables,
     PolicyTables,

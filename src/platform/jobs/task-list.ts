@@ -1,4 +1,6 @@
 import type { TaskList } from 'graphile-worker';
+import { CHANNEL_FEED_CRON, channelFeedTasks } from '../../channels/availability-feed-sync.ts';
+import { PRUNE_CRON, pruningTasks } from '../../events/delivery-pruning.ts';
 import { WEBHOOK_CRON, webhookTasks } from '../../events/webhook-tasks.ts';
 import { FULFILMENT_CRON, fulfilmentTasks } from '../../fulfilment/jobs.ts';
 import { releaseExpiredReservations } from '../../inventory/reservation-expiry.ts';
@@ -12,6 +14,8 @@ export function buildTaskList(db: Db): TaskList {
   return {
     ...webhookTasks(db),
     ...fulfilmentTasks(db),
+    ...channelFeedTasks(db),
+    ...pruningTasks(db),
     'release-expired-reservations': async (_payload, helpers) => {
       const { released } = await releaseExpiredReservations(db, new Date());
       if (released > 0) helpers.logger.info(`released ${released} expired reservations`);
@@ -27,4 +31,6 @@ export const CRONTAB = [
   '* * * * * release-expired-reservations ?max=1&jobKey=release-expired-reservations',
   WEBHOOK_CRON,
   FULFILMENT_CRON,
+  CHANNEL_FEED_CRON,
+  PRUNE_CRON,
 ].join('\n');
