@@ -1,27 +1,32 @@
+import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { feedRowsFromCsv } from '../src/inventory/feed-input.ts';
 import { applyFeed } from '../src/inventory/feed-service.ts';
 import { verifyLedger } from '../src/inventory/ledger-verifier.ts';
-import type { Bench } from './harness/bench-context.ts';
+import type { Db } from '../src/platform/db/database.ts';
+import { runReadSide } from './availability/read-side.ts';
+import type { Bench, BenchContext } from './harness/bench-context.ts';
 import { median } from './harness/bench-context.ts';
 import { openBenchDatabase } from './inventory/bench-database.ts';
+import { option } from './inventory/bench-options.ts';
 import { ceilingRate, makeOrders, serviceRate } from './inventory/reservation-workload.ts';
 
 /**
- * `npm run bench -- inventory [--orders N] [--concurrency C] [--runs R] [--feed-rows N] [--feed-runs R]`
+ * Every inventory figure of the issue, from one command:
+ *
+ *   npm run bench -- inventory [--json] [--orders N] [--concurrency C] [--reservation-runs R]
+ *     [--feed-rows 1000000] [--feed-runs R] [--skip-feed] [--skip-reservations] [--skip-read-side]
+ *     and the read side's own options (see bench/availability/read-side.ts: --runs, --seconds,
+ *     --changes, --connections, --pipelining, --skip-http)
  *
  * Reservations: 3-line orders through the service layer versus the bare SQL ceiling (the same
  * guarded updates, one statement per order, same concurrency), alternating runs, medians.
- * Feed: a CSV of N receipt rows over N new positions, parsed, validated and applied through the
- * feed service (COPY into staging + set-based SQL).
+ * Read side: availability look-ups in-process and over HTTP, and index staleness.
+ * Feed: CSV files of 100,000 and N receipt rows onto existing positions, parsed, validated and
+ * applied through the feed service (COPY into staging + set-based SQL); the first load of N rows
+ * (creating the positions) is reported apart. The load average is reported with the figures.
  */
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : Number.NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-async function seedNetwork(db: import('../src/platform/db/database.ts').Db, nodes: number, skus: number) {
+async function seedNetwork(db: Db, nodes: number, skus: number) {
   await sql`
     INSERT INTO nodes (id, kind, name, lat, lon, timezone, capabilities, handling_cost, cutoff_time, processing_days, status)
     SELECT 'BN-' || g, 'warehouse', 'Bench ' || g, 40, -90, 'America/Chicago', '{ship}', 1, '17:00', 0, 'online'
@@ -32,9 +37,21 @@ async function seedNetwork(db: import('../src/platform/db/database.ts').Db, node
 }
 
 const bench: Bench = async (ctx) => {
+  ctx.report(
+    'load_average_start',
+    Math.round(loadavg()[0]! * 10) / 10,
+    '1-min',
+    'machine load before the runs',
+  );
+  if (!ctx.args.includes('--skip-reservations') || !ctx.args.includes('--skip-feed')) await writeSide(ctx);
+  if (!ctx.args.includes('--skip-read-side')) await runReadSide(ctx);
+  ctx.report('load_average_end', Math.round(loadavg()[0]! * 10) / 10, '1-min', 'machine load after the runs');
+};
+
+async function writeSide(ctx: BenchContext): Promise<void> {
   const orders = option(ctx.args, 'orders', 3_000);
   const concurrency = option(ctx.args, 'concurrency', 32);
-  const runs = option(ctx.args, 'runs', 3);
+  const runs = option(ctx.args, 'reservation-runs', 3);
   const feedRows = option(ctx.args, 'feed-rows', 1_000_000);
   const feedRuns = option(ctx.args, 'feed-runs', 1);
 
@@ -44,7 +61,7 @@ const bench: Bench = async (ctx) => {
     ctx.log(`database: ${database.where}`);
     const nodeIds = Array.from({ length: 20 }, (_, i) => `BN-${i + 1}`);
     const skus = Array.from({ length: 250 }, (_, i) => `BS-${i + 1}`);
-    await seedNetwork(db, 100, 10_000);
+    await seedNetwork(db, 100, Math.max(10_000, Math.ceil(feedRows / 100)));
     const stock = nodeIds.flatMap((nodeId) =>
       skus.map((sku) => ({
         kind: 'receipt' as const,
@@ -61,69 +78,121 @@ const bench: Bench = async (ctx) => {
     );
     await applyFeed(db, stock, { bulk: true });
 
-    const service: number[] = [];
-    const ceiling: number[] = [];
-    for (let run = 0; run < runs; run++) {
-      const work = makeOrders(orders, nodeIds, skus, 1 + run);
-      service.push(await serviceRate(db, work, concurrency, `run${run}`));
-      ceiling.push(await ceilingRate(db, makeOrders(orders, nodeIds, skus, 101 + run), concurrency));
-      ctx.log(
-        `run ${run + 1}: service ${service.at(-1)?.toFixed(0)}/s, ceiling ${ceiling.at(-1)?.toFixed(0)}/s`,
-      );
-    }
-    const ratios = service.map((s, i) => s / ceiling[i]!);
-    ctx.report(
-      'reservations_per_s',
-      median(service),
-      'orders/s',
-      `3-line orders, concurrency ${concurrency}`,
-    );
-    ctx.report('ceiling_per_s', median(ceiling), 'orders/s', 'bare guarded UPDATE, one statement per order');
-    ctx.report('reservations_ceiling_ratio', median(ratios), 'ratio', 'target >= 0.6');
-    // The ceiling's updates have no ledger rows: put them back before checking the invariants.
-    await sql`
-      UPDATE inventory_positions p SET reserved = coalesce(
-        (SELECT sum(quantity)::int FROM reservations r WHERE r.status = 'open' AND r.node_id = p.node_id AND r.sku = p.sku), 0)
-      WHERE reserved > 0`.execute(db);
-    const verified = await verifyLedger(db);
-    ctx.log(
-      `ledger after the service runs: ${verified.ok ? 'verifies' : `${verified.breaches.length} breaches`}`,
-    );
-
-    // The first import creates the positions; the measured ones update them, as a nightly feed does.
-    const csvFor = (run: number) => {
-      const lines = ['kind,nodeId,sku,quantity,source,sourceId,sequence'];
-      for (let i = 0; i < feedRows; i++) {
-        lines.push(
-          `receipt,BN-${(i % 100) + 1},BS-${Math.floor(i / 100) + 1},${1 + (i % 7)},erp,f${run}-${i},${run + 1}`,
-        );
-      }
-      return lines.join('\n');
-    };
-    const importOnce = async (run: number) => {
-      const csv = csvFor(run);
-      const started = performance.now();
-      const report = await applyFeed(db, feedRowsFromCsv(csv), { bulk: true });
-      const seconds = (performance.now() - started) / 1000;
-      ctx.log(
-        `feed ${run}: ${report.applied} rows in ${seconds.toFixed(1)} s (${(csv.length / 1e6).toFixed(0)} MB CSV)`,
-      );
-      return seconds;
-    };
-    const firstLoad = await importOnce(0);
-    const times: number[] = [];
-    for (let run = 1; run <= feedRuns; run++) times.push(await importOnce(run));
-    ctx.report(
-      'feed_rows_per_s',
-      feedRows / median(times),
-      'rows/s',
-      `${feedRows} CSV rows onto existing positions`,
-    );
-    ctx.report('feed_seconds', median(times), 's', `${feedRows} rows; target well under 60`);
-    ctx.report('feed_first_load_seconds', firstLoad, 's', `${feedRows} rows creating as many positions`);
+    if (!ctx.args.includes('--skip-reservations'))
+      await reservations(ctx, db, { orders, concurrency, runs, nodeIds, skus });
+    if (!ctx.args.includes('--skip-feed')) await feeds(ctx, db, feedRows, feedRuns);
   } finally {
     await database.drop();
   }
-};
+}
+
+async function reservations(
+  ctx: BenchContext,
+  db: Db,
+  o: { orders: number; concurrency: number; runs: number; nodeIds: string[]; skus: string[] },
+): Promise<void> {
+  const service: number[] = [];
+  const ceiling: number[] = [];
+  for (let run = 0; run < o.runs; run++) {
+    const work = makeOrders(o.orders, o.nodeIds, o.skus, 1 + run);
+    service.push(await serviceRate(db, work, o.concurrency, `run${run}`));
+    ceiling.push(await ceilingRate(db, makeOrders(o.orders, o.nodeIds, o.skus, 101 + run), o.concurrency));
+    ctx.log(
+      `run ${run + 1}: service ${service.at(-1)?.toFixed(0)}/s, ceiling ${ceiling.at(-1)?.toFixed(0)}/s`,
+    );
+  }
+  const ratios = service.map((s, i) => s / ceiling[i]!);
+  ctx.report(
+    'reservations_per_s',
+    median(service),
+    'orders/s',
+    `3-line orders, concurrency ${o.concurrency}`,
+  );
+  ctx.report('ceiling_per_s', median(ceiling), 'orders/s', 'bare guarded UPDATE, one statement per order');
+  ctx.report(
+    'reservations_ceiling_ratio',
+    median(ratios),
+    'ratio',
+    'median of per-run ratios; target >= 0.6',
+  );
+  // The ceiling's updates have no ledger rows: put them back before checking the invariants.
+  await sql`
+    UPDATE inventory_positions p SET reserved = coalesce(
+      (SELECT sum(quantity)::int FROM reservations r WHERE r.status = 'open' AND r.node_id = p.node_id AND r.sku = p.sku), 0)
+    WHERE reserved > 0`.execute(db);
+  const verified = await verifyLedger(db);
+  if (!verified.ok) throw new Error(`the ledger does not verify: ${verified.breaches.length} breaches`);
+  ctx.log('ledger after the service runs: verifies');
+}
+
+/** A CSV of `rows` receipts over positions BN-(i % 100) x BS-(i / 100), each source id new. */
+function feedCsv(rows: number, tag: string, sequence: number): string {
+  const lines = ['kind,nodeId,sku,quantity,source,sourceId,sequence'];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      `receipt,BN-${(i % 100) + 1},BS-${Math.floor(i / 100) + 1},${1 + (i % 7)},erp,${tag}-${i},${sequence}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Seconds from the CSV text to the committed import (parse, validation, COPY, apply). */
+async function importCsv(ctx: BenchContext, db: Db, csv: string, label: string): Promise<number> {
+  const started = performance.now();
+  const report = await applyFeed(db, feedRowsFromCsv(csv), { bulk: true });
+  const seconds = (performance.now() - started) / 1000;
+  ctx.log(
+    `feed ${label}: ${report.applied} rows in ${seconds.toFixed(1)} s (${(csv.length / 1e6).toFixed(0)} MB CSV, load average ${loadavg()[0]!.toFixed(1)})`,
+  );
+  return seconds;
+}
+
+/**
+ * The first load creates the positions; the measured imports update them, as a nightly feed does:
+ * `rows` rows (median of `runs`), and 100,000 rows.
+ */
+async function feeds(ctx: BenchContext, db: Db, rows: number, runs: number): Promise<void> {
+  let sequence = 1;
+  const firstLoad = await importCsv(ctx, db, feedCsv(rows, 'first', sequence++), `first load of ${rows}`);
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    times.push(
+      await importCsv(ctx, db, feedCsv(rows, `full${run}`, sequence++), `${rows} (${run + 1}/${runs})`),
+    );
+  }
+  const small = Math.min(100_000, rows);
+  const smallSeconds = await importCsv(ctx, db, feedCsv(small, 'small', sequence++), String(small));
+  const seconds = median(times);
+  ctx.report(
+    'feed_rows_per_s',
+    Math.round(rows / seconds),
+    'rows/s',
+    `${rows} CSV rows onto existing positions`,
+  );
+  ctx.report(
+    rows === 1_000_000 ? 'feed_million_s' : 'feed_seconds',
+    Math.round(seconds * 10) / 10,
+    's',
+    `${rows} rows, CSV text to commit; target well under 60 s for 1,000,000`,
+  );
+  ctx.report(
+    'feed_100k_rows_per_s',
+    Math.round(small / smallSeconds),
+    'rows/s',
+    `${small} rows onto existing positions`,
+  );
+  ctx.report(
+    'feed_first_load_s',
+    Math.round(firstLoad * 10) / 10,
+    's',
+    `${rows} rows creating as many positions`,
+  );
+  ctx.report(
+    'feed_load_average',
+    Math.round(loadavg()[0]! * 10) / 10,
+    '1-min',
+    'machine load after the feeds',
+  );
+}
 
 export default bench;

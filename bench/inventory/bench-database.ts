@@ -12,13 +12,34 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** The server the read side's bench uses too (see bench/availability/read-side.ts). */
+const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
 /**
- * A fresh migrated database for one bench run: on BENCH_DATABASE_URL / TEST_DATABASE_URL's server
- * when set (a database of our own, dropped afterwards), else on a throwaway embedded cluster with
- * default (durable) settings.
+ * A fresh migrated database for one bench run: on the server of BENCH_DATABASE_URL /
+ * TEST_DATABASE_URL / BENCH_DATABASE_SERVER, else the local one (a database of our own, dropped
+ * afterwards); with no server reachable, on a throwaway embedded cluster with default (durable)
+ * settings.
  */
 export async function openBenchDatabase(poolSize: number): Promise<BenchDatabase> {
-  let serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  let serverUrl: string | undefined =
+    process.env.BENCH_DATABASE_URL ||
+    process.env.TEST_DATABASE_URL ||
+    process.env.BENCH_DATABASE_SERVER ||
+    LOCAL_SERVER;
+  if (serverUrl === LOCAL_SERVER && !(await reachable(serverUrl))) serverUrl = undefined;
   let stopCluster: (() => Promise<void>) | undefined;
   let dir: string | undefined;
   if (!serverUrl) {

@@ -1,6 +1,6 @@
 import { AppError, type FieldProblem } from '../platform/errors/app-error.ts';
-import { parseCsv } from './csv-parser.ts';
-import { FEED_FIELDS, type FeedRow, MAX_PROBLEMS, parseFeedRow, REQUIRED_FEED_FIELDS } from './feed-rows.ts';
+import { eachCsvRecord } from './csv-parser.ts';
+import { FEED_FIELDS, type FeedRow, FeedRowReader, MAX_PROBLEMS, REQUIRED_FEED_FIELDS } from './feed-rows.ts';
 
 function reject(problems: FieldProblem[]): never {
   const first = problems[0];
@@ -14,6 +14,7 @@ function reject(problems: FieldProblem[]): never {
 /** Validates JSON rows (objects); every problem names `/rows/{index}/{field}`. */
 export function feedRowsFromJson(body: unknown[], now = Date.now()): FeedRow[] {
   const problems: FieldProblem[] = [];
+  const reader = new FeedRowReader(now, problems);
   const rows: FeedRow[] = [];
   for (let i = 0; i < body.length && problems.length < MAX_PROBLEMS; i++) {
     const raw = body[i];
@@ -21,7 +22,7 @@ export function feedRowsFromJson(body: unknown[], now = Date.now()): FeedRow[] {
       problems.push({ pointer: `/rows/${i}`, detail: 'must be an object', in: 'body' });
       continue;
     }
-    const row = parseFeedRow(raw as Record<string, unknown>, i, false, now, problems);
+    const row = reader.read({ json: raw as Record<string, unknown> }, i);
     if (row) rows.push(row);
   }
   if (problems.length) reject(problems);
@@ -30,14 +31,44 @@ export function feedRowsFromJson(body: unknown[], now = Date.now()): FeedRow[] {
 
 /**
  * Validates a CSV feed: a header naming the columns (kind,nodeId,sku,quantity,source,sourceId and
- * optionally sequence,asOf,reason,correlationId, in any order), then one row per line.
+ * optionally sequence,asOf,reason,correlationId, in any order), then one row per line. Records are
+ * validated as they are scanned; a syntax error anywhere rejects the file on its own.
  */
 export function feedRowsFromCsv(text: string, now = Date.now()): FeedRow[] {
-  const parsed = parseCsv(text);
-  if (!parsed.ok) reject([{ pointer: '/rows', detail: `line ${parsed.line}: ${parsed.detail}`, in: 'body' }]);
-  const [header, ...records] = parsed.records;
-  if (!header) reject([{ pointer: '/header', detail: 'the CSV has no header line', in: 'body' }]);
-  const columns = header.fields.map((f) => f.trim());
+  const problems: FieldProblem[] = [];
+  const reader = new FeedRowReader(now, problems);
+  const rows: FeedRow[] = [];
+  let source: { csv: string[]; columns: Map<string, number> } | undefined;
+  let width = 0;
+  let i = 0;
+  const scan = eachCsvRecord(text, (fields, line) => {
+    if (!source) {
+      width = fields.length;
+      source = { csv: fields, columns: header(fields.map((f) => f.trim())) };
+      return;
+    }
+    if (problems.length >= MAX_PROBLEMS) return;
+    if (fields.length !== width) {
+      problems.push({
+        pointer: `/rows/${i}`,
+        detail: `line ${line} has ${fields.length} fields, the header ${width}`,
+        in: 'body',
+      });
+    } else {
+      source.csv = fields;
+      const row = reader.read(source, i, line);
+      if (row) rows.push(row);
+    }
+    i++;
+  });
+  if (!scan.ok) reject([{ pointer: '/rows', detail: `line ${scan.line}: ${scan.detail}`, in: 'body' }]);
+  if (!source) reject([{ pointer: '/header', detail: 'the CSV has no header line', in: 'body' }]);
+  if (problems.length) reject(problems);
+  return rows;
+}
+
+/** The column of each field, or a rejection naming unknown and missing columns. */
+function header(columns: string[]): Map<string, number> {
   const problems: FieldProblem[] = [];
   for (const c of columns) {
     if (!(FEED_FIELDS as readonly string[]).includes(c))
@@ -48,22 +79,5 @@ export function feedRowsFromCsv(text: string, now = Date.now()): FeedRow[] {
       problems.push({ pointer: `/header/${c}`, detail: 'column is missing', in: 'body' });
   }
   if (problems.length) reject(problems);
-  const rows: FeedRow[] = [];
-  for (let i = 0; i < records.length && problems.length < MAX_PROBLEMS; i++) {
-    const rec = records[i]!;
-    if (rec.fields.length !== columns.length) {
-      problems.push({
-        pointer: `/rows/${i}`,
-        detail: `line ${rec.line} has ${rec.fields.length} fields, the header ${columns.length}`,
-        in: 'body',
-      });
-      continue;
-    }
-    const raw: Record<string, unknown> = {};
-    for (let c = 0; c < columns.length; c++) raw[columns[c]!] = rec.fields[c];
-    const row = parseFeedRow(raw, i, true, now, problems, ` (line ${rec.line})`);
-    if (row) rows.push(row);
-  }
-  if (problems.length) reject(problems);
-  return rows;
+  return new Map(columns.map((c, i) => [c, i]));
 }

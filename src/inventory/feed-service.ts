@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError, type FieldProblem } from '../platform/errors/app-error.ts';
 import { copyInto, copyText } from './copy-into.ts';
+import { appendAdjustedEvents } from './feed-events.ts';
+import { advanceFeedMarks, classifyFeed, type FeedReport, summariseFeed } from './feed-plan.ts';
 import { type FeedRow, feedPointer, MAX_PROBLEMS } from './feed-rows.ts';
 import { inTransaction } from './in-transaction.ts';
-import { appendLowStock, positionAggregateId } from './low-stock.ts';
+import { appendLowStock } from './low-stock.ts';
 import { INVENTORY_CHANNEL } from './migrations.ts';
-import { atpOf, type PositionCounters, positionFromRow } from './position-counters.ts';
+import { type PositionRow, positionFromRow } from './position-counters.ts';
 import { lockSafetyShared } from './safety-stock-service.ts';
 
-export type SkipStatus = 'duplicate' | 'stale' | 'superseded';
-
-export interface FeedReport {
-  feedId: string;
-  rows: number;
-  applied: number;
-  duplicate: number;
-  stale: number;
-  superseded: number;
-  /** Positions whose counters changed. */
-  positions: number;
-  /** The first skipped rows (at most 1,000), so a sender can see what was not applied and why. */
-  skipped: { row: number; status: SkipStatus; sourceId: string }[];
-}
+export type { FeedReport, SkipStatus } from './feed-plan.ts';
 
 export interface FeedOptions {
   actor?: string | null;
@@ -37,7 +26,8 @@ export interface FeedOptions {
   bulk?: boolean;
 }
 
-const SKIPPED_LISTED = 1_000;
+/** Sorts, hashes and window functions over a large batch stay in memory (this transaction only). */
+const FEED_WORK_MEM = '256MB';
 
 function* copyChunks(rows: FeedRow[]): Generator<string> {
   let chunk = '';
@@ -48,7 +38,7 @@ function* copyChunks(rows: FeedRow[]): Generator<string> {
     )}\t${r.sequence ?? '\\N'}\t${r.asOf ? r.asOf.toISOString() : '\\N'}\t${copyText(r.reason)}\t${copyText(
       r.correlationId,
     )}\n`;
-    if (chunk.length > 65_536) {
+    if (chunk.length > 262_144) {
       yield chunk;
       chunk = '';
     }
@@ -65,31 +55,14 @@ function rejected(problems: FieldProblem[]): AppError {
   );
 }
 
-interface ChangedRow {
-  node_id: string;
-  sku: string;
-  on_hand: number;
-  reserved: number;
-  safety_stock: number;
-  reorder_point: number | null;
-  version: number;
-  delta: number;
-}
-
-/** Rows returned by a counter update: all of them, or only low-stock crossings in bulk. */
-function crossingOrAll(all: boolean) {
-  return sql`WHERE ${all} OR (u.reorder_point IS NOT NULL
-    AND greatest(u.on_hand - u.delta - u.reserved - u.safety_stock, 0) >= u.reorder_point
-    AND greatest(u.on_hand - u.reserved - u.safety_stock, 0) < u.reorder_point)`;
-}
-
 /**
  * Applies a batch of feed rows (deltas and counts) atomically and set-based: the rows are copied
- * into a staging table, checked against nodes and items, classified (duplicate / stale /
- * superseded / apply), and applied with a handful of statements whatever the batch size. Deltas
- * are applied before counts; a count at T corrects on hand by `counted - (ledger on hand as of T)`,
- * so movements after T (receipts, shipments, reservations) survive it. Invalid rows, or a result
- * that would leave on hand negative, reject the whole batch.
+ * into a temporary (unlogged) staging table, checked against nodes and items in one query,
+ * classified (duplicate / stale / superseded / apply), and applied with a fixed number of
+ * statements whatever the batch size. Deltas are applied before counts; a count at T corrects on
+ * hand by `counted - (ledger on hand as of T)`, so movements after T (receipts, shipments,
+ * reservations) survive it. Invalid rows, or a result that would leave on hand negative, reject
+ * the whole batch.
  */
 export async function applyFeed(db: Db, rows: FeedRow[], options: FeedOptions = {}): Promise<FeedReport> {
   const feedId = randomUUID();
@@ -98,88 +71,22 @@ export async function applyFeed(db: Db, rows: FeedRow[], options: FeedOptions = 
   const bulk = options.bulk ?? false;
   return inTransaction(db, async (trx) => {
     if (bulk) await sql`SET LOCAL ordergrid.bulk = 'on'`.execute(trx);
-    await sql`
-      CREATE TEMP TABLE feed_rows (
-        row_no integer NOT NULL, kind text NOT NULL, node_id text NOT NULL, sku text NOT NULL,
-        quantity integer NOT NULL, source text NOT NULL, source_id text NOT NULL, sequence bigint,
-        as_of timestamptz, reason text, correlation_id text
-      ) ON COMMIT DROP`.execute(trx);
-    await copyInto(trx, 'COPY feed_rows FROM STDIN', copyChunks(rows));
-    if (rows.length > 1_000) await sql`ANALYZE feed_rows`.execute(trx);
-
-    const unknown = await sql<{ row_no: number; no_node: boolean; no_sku: boolean }>`
-      SELECT f.row_no, n.id IS NULL AS no_node, i.sku IS NULL AS no_sku
-      FROM feed_rows f LEFT JOIN nodes n ON n.id = f.node_id LEFT JOIN items i ON i.sku = f.sku
-      WHERE n.id IS NULL OR i.sku IS NULL ORDER BY f.row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
-    if (unknown.rows.length) {
-      throw rejected(
-        unknown.rows.flatMap((r) => [
-          ...(r.no_node
-            ? [{ pointer: feedPointer(r.row_no, 'nodeId'), detail: 'no such node', in: 'body' as const }]
-            : []),
-          ...(r.no_sku
-            ? [{ pointer: feedPointer(r.row_no, 'sku'), detail: 'no such item', in: 'body' as const }]
-            : []),
-        ]),
-      );
-    }
-
+    // JIT compiling these one-off plans costs more than it saves (~0.8 s per statement).
+    await sql`SELECT set_config('work_mem', ${FEED_WORK_MEM}, true), set_config('jit', 'off', true)`.execute(
+      trx,
+    );
+    await stage(trx, rows);
     await lockSafetyShared(trx);
-    // New positions start empty with the effective safety stock; then every position of the batch
-    // is locked in (node_id, sku) order, so concurrent feeds and reservations never deadlock and
-    // the marks, counts and ledger read below cannot change under us.
+    await createAndLockPositions(trx);
+    await classifyFeed(trx, rows.length > 1_000);
     await sql`
-      INSERT INTO inventory_positions (node_id, sku, on_hand, reserved, safety_stock)
-      SELECT k.node_id, k.sku, 0, 0, coalesce(ns.safety_stock, d.safety_stock, 0)
-      FROM (SELECT DISTINCT node_id, sku FROM feed_rows) k
-      JOIN nodes n ON n.id = k.node_id
-      LEFT JOIN node_safety_stock ns ON ns.node_id = k.node_id
-      LEFT JOIN safety_stock_defaults d ON d.node_kind = n.kind
-      ORDER BY k.node_id, k.sku
-      ON CONFLICT DO NOTHING`.execute(trx);
-    await sql`
-      WITH l AS (
-        SELECT 1 FROM inventory_positions p JOIN (SELECT DISTINCT node_id, sku FROM feed_rows) k
-          ON k.node_id = p.node_id AND k.sku = p.sku
-        ORDER BY p.node_id, p.sku FOR NO KEY UPDATE OF p
-      ) SELECT count(*) FROM l`.execute(trx);
-
-    await classify(trx);
-    const changed = new Map<string, PositionCounters>();
-    const crossings: PositionCounters[] = [];
-    const collect = (list: ChangedRow[]) => {
-      for (const r of list) {
-        const p = positionFromRow(r);
-        if (!bulk) changed.set(positionAggregateId(p.nodeId, p.sku), p);
-        const before = { onHand: r.on_hand - r.delta, reserved: r.reserved, safetyStock: r.safety_stock };
-        if (p.reorderPoint !== null && atpOf(before) >= p.reorderPoint && atpOf(p) < p.reorderPoint)
-          crossings.push(p);
-      }
-    };
-
-    collect(await applyDeltas(trx, !bulk, actor, correlationId));
-    collect(await applyCounts(trx, !bulk, actor, correlationId));
-
-    await sql`
-      INSERT INTO inventory_feed_marks AS m (source, node_id, sku, last_sequence, last_as_of)
-      SELECT source, node_id, sku, max(sequence), max(as_of) FROM feed_plan WHERE status = 'apply'
-      GROUP BY source, node_id, sku
-      ON CONFLICT (source, node_id, sku) DO UPDATE
-      SET last_sequence = greatest(m.last_sequence, excluded.last_sequence),
-          last_as_of = greatest(m.last_as_of, excluded.last_as_of)`.execute(trx);
-
-    const report = await summarise(trx, feedId, rows.length);
-    const positionCount = bulk
-      ? Number(
-          (
-            await sql<{ n: number }>`
-              SELECT count(*)::int AS n FROM (
-                SELECT DISTINCT node_id, sku FROM feed_plan WHERE status = 'apply' AND kind <> 'count'
-                UNION SELECT node_id, sku FROM feed_counts WHERE correction <> 0) x`.execute(trx)
-          ).rows[0]?.n ?? 0,
-        )
-      : changed.size;
-    report.positions = positionCount;
+      CREATE TEMP TABLE feed_changed (
+        step integer NOT NULL, node_id text NOT NULL, sku text NOT NULL, crossed boolean NOT NULL
+      ) ON COMMIT DROP`.execute(trx);
+    await applyDeltas(trx, actor, correlationId);
+    await applyCounts(trx, actor, correlationId);
+    await advanceFeedMarks(trx);
+    const report = await summariseFeed(trx, feedId, rows.length);
 
     if (bulk) {
       const { skipped: _skipped, ...summary } = report;
@@ -192,46 +99,74 @@ export async function applyFeed(db: Db, rows: FeedRow[], options: FeedOptions = 
         correlationId,
       });
       await sql`SELECT pg_notify(${INVENTORY_CHANNEL}, '*')`.execute(trx);
-    } else if (changed.size) {
-      await appendAdjusted(trx, changed, actor, correlationId);
+    } else if (report.positions > 0) {
+      await appendAdjustedEvents(trx, actor, correlationId);
     }
-    for (const p of crossings) await appendLowStock(trx, p, actor, correlationId);
+    await appendCrossings(trx, actor, correlationId);
     return report;
   });
 }
 
-/** feed_plan: every staged row with its verdict. */
-async function classify(trx: Db): Promise<void> {
+/** COPY into the staging table, then one set check of nodes and items naming every bad row. */
+async function stage(trx: Db, rows: FeedRow[]): Promise<void> {
   await sql`
-    CREATE TEMP TABLE feed_plan ON COMMIT DROP AS
-    WITH f AS (
-      SELECT f.*,
-        row_number() OVER (PARTITION BY f.source, f.source_id ORDER BY f.row_no) AS dup_rank,
-        max(f.sequence) OVER w AS prev_sequence,
-        max(f.as_of) OVER w AS prev_as_of,
-        CASE WHEN f.kind = 'count'
-          THEN row_number() OVER (PARTITION BY f.node_id, f.sku, f.kind = 'count' ORDER BY f.as_of DESC, f.row_no DESC)
-        END AS count_rank
-      FROM feed_rows f
-      WINDOW w AS (PARTITION BY f.source, f.node_id, f.sku ORDER BY f.row_no
-        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    CREATE TEMP TABLE feed_rows (
+      row_no integer NOT NULL, kind text NOT NULL, node_id text NOT NULL, sku text NOT NULL,
+      quantity integer NOT NULL, source text NOT NULL, source_id text NOT NULL, sequence bigint,
+      as_of timestamptz, reason text, correlation_id text
+    ) ON COMMIT DROP`.execute(trx);
+  await copyInto(trx, 'COPY feed_rows FROM STDIN', copyChunks(rows));
+  if (rows.length > 1_000) await sql`ANALYZE feed_rows`.execute(trx);
+
+  const unknown = await sql<{ row_no: number; no_node: boolean; no_sku: boolean }>`
+    SELECT f.row_no, n.id IS NULL AS no_node, i.sku IS NULL AS no_sku
+    FROM feed_rows f LEFT JOIN nodes n ON n.id = f.node_id LEFT JOIN items i ON i.sku = f.sku
+    WHERE n.id IS NULL OR i.sku IS NULL ORDER BY f.row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
+  if (unknown.rows.length) {
+    throw rejected(
+      unknown.rows.flatMap((r) => [
+        ...(r.no_node
+          ? [{ pointer: feedPointer(r.row_no, 'nodeId'), detail: 'no such node', in: 'body' as const }]
+          : []),
+        ...(r.no_sku
+          ? [{ pointer: feedPointer(r.row_no, 'sku'), detail: 'no such item', in: 'body' as const }]
+          : []),
+      ]),
+    );
+  }
+  // The batch's positions, once each, for the joins below.
+  await sql`
+    CREATE TEMP TABLE feed_keys ON COMMIT DROP AS SELECT DISTINCT node_id, sku FROM feed_rows`.execute(trx);
+  if (rows.length > 1_000) await sql`ANALYZE feed_keys`.execute(trx);
+}
+
+/**
+ * New positions start empty with the effective safety stock (only the missing ones go through the
+ * insert: an anti-join, not a conflict probe per row); then every position of the batch is locked
+ * in (node_id, sku) order, so concurrent feeds and reservations never deadlock and the marks,
+ * counts and ledger read below cannot change under us.
+ */
+async function createAndLockPositions(trx: Db): Promise<void> {
+  // The nodes' kinds are read under FOR KEY SHARE: a concurrent kind change commits first and is
+  // read here, or waits for this feed and recomputes its new positions (recomputeNodeSafetyStock).
+  await sql`
+    WITH n AS (
+      SELECT id, kind FROM nodes WHERE id IN (SELECT node_id FROM feed_keys) ORDER BY id FOR KEY SHARE
     )
-    SELECT f.row_no, f.kind, f.node_id, f.sku, f.quantity, f.source, f.source_id, f.sequence, f.as_of,
-      f.reason, f.correlation_id,
-      CASE
-        WHEN f.dup_rank > 1
-          OR EXISTS (SELECT 1 FROM inventory_movements m WHERE m.source = f.source AND m.source_id = f.source_id)
-          OR (lc.source = f.source AND lc.source_id = f.source_id) THEN 'duplicate'
-        WHEN f.sequence <= greatest(mk.last_sequence, f.prev_sequence) THEN 'stale'
-        WHEN f.kind <> 'count' AND (f.as_of < greatest(mk.last_as_of, f.prev_as_of) OR f.as_of < lc.counted_at)
-          THEN 'stale'
-        WHEN f.kind = 'count' AND f.as_of <= lc.counted_at THEN 'stale'
-        WHEN f.count_rank > 1 THEN 'superseded'
-        ELSE 'apply'
-      END AS status
-    FROM f
-    LEFT JOIN inventory_feed_marks mk ON mk.source = f.source AND mk.node_id = f.node_id AND mk.sku = f.sku
-    LEFT JOIN inventory_last_counts lc ON lc.node_id = f.node_id AND lc.sku = f.sku`.execute(trx);
+    INSERT INTO inventory_positions (node_id, sku, on_hand, reserved, safety_stock)
+    SELECT k.node_id, k.sku, 0, 0, coalesce(ns.safety_stock, d.safety_stock, 0)
+    FROM feed_keys k
+    JOIN n ON n.id = k.node_id
+    LEFT JOIN node_safety_stock ns ON ns.node_id = k.node_id
+    LEFT JOIN safety_stock_defaults d ON d.node_kind = n.kind
+    WHERE NOT EXISTS (SELECT 1 FROM inventory_positions p WHERE p.node_id = k.node_id AND p.sku = k.sku)
+    ORDER BY k.node_id, k.sku
+    ON CONFLICT DO NOTHING`.execute(trx);
+  await sql`
+    WITH l AS (
+      SELECT 1 FROM inventory_positions p JOIN feed_keys k ON k.node_id = p.node_id AND k.sku = p.sku
+      ORDER BY p.node_id, p.sku FOR NO KEY UPDATE OF p
+    ) SELECT count(*) FROM l`.execute(trx);
 }
 
 function rejectNegative(bad: { row_no: number; on_hand: number; result: number }[], what: string): void {
@@ -245,48 +180,47 @@ function rejectNegative(bad: { row_no: number; on_hand: number; result: number }
   );
 }
 
-async function applyDeltas(
-  trx: Db,
-  all: boolean,
-  actor: string | null,
-  correlationId: string,
-): Promise<ChangedRow[]> {
-  const negative = await sql<{ row_no: number; on_hand: number; result: number }>`
-    WITH d AS (
-      SELECT node_id, sku, sum(quantity) AS delta, max(row_no) AS row_no
-      FROM feed_plan WHERE status = 'apply' AND kind <> 'count' GROUP BY node_id, sku
-    )
-    SELECT d.row_no, p.on_hand, (p.on_hand + d.delta)::int AS result
-    FROM d JOIN inventory_positions p ON p.node_id = d.node_id AND p.sku = d.sku
-    WHERE p.on_hand + d.delta < 0 ORDER BY d.row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
-  rejectNegative(negative.rows, 'the changes to this position');
-  const changed = await sql<ChangedRow>`
-    WITH d AS (
-      SELECT node_id, sku, sum(quantity)::int AS delta
-      FROM feed_plan WHERE status = 'apply' AND kind <> 'count' GROUP BY node_id, sku
-    ),
+/**
+ * Updates the positions of `changes` (a query of node_id, sku, delta) with their final counts in
+ * one statement and records in feed_changed which ones changed and which crossed below their
+ * reorder point.
+ */
+function updatePositions(step: number, changes: RawBuilder<unknown>) {
+  return sql`
+    WITH d AS (${changes}),
     u AS (
       UPDATE inventory_positions p
       SET on_hand = p.on_hand + d.delta, version = p.version + 1, updated_at = now()
       FROM d WHERE p.node_id = d.node_id AND p.sku = d.sku AND d.delta <> 0
-      RETURNING p.node_id, p.sku, p.on_hand, p.reserved, p.safety_stock, p.reorder_point, p.version, d.delta
+      RETURNING p.node_id, p.sku, p.on_hand, p.reserved, p.safety_stock, p.reorder_point, d.delta
     )
-    SELECT * FROM u ${crossingOrAll(all)}`.execute(trx);
+    INSERT INTO feed_changed (step, node_id, sku, crossed)
+    SELECT ${step}, node_id, sku, coalesce(reorder_point IS NOT NULL
+      AND greatest(on_hand - delta - reserved - safety_stock, 0) >= reorder_point
+      AND greatest(on_hand - reserved - safety_stock, 0) < reorder_point, false)
+    FROM u`;
+}
+
+async function applyDeltas(trx: Db, actor: string | null, correlationId: string): Promise<void> {
+  await sql`
+    CREATE TEMP TABLE feed_deltas ON COMMIT DROP AS
+    SELECT node_id, sku, sum(quantity)::int AS delta, max(row_no) AS row_no
+    FROM feed_plan WHERE status = 'apply' AND kind <> 'count' GROUP BY node_id, sku`.execute(trx);
+  const negative = await sql<{ row_no: number; on_hand: number; result: number }>`
+    SELECT d.row_no, p.on_hand, (p.on_hand + d.delta)::int AS result
+    FROM feed_deltas d JOIN inventory_positions p ON p.node_id = d.node_id AND p.sku = d.sku
+    WHERE p.on_hand + d.delta < 0 ORDER BY d.row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
+  rejectNegative(negative.rows, 'the changes to this position');
+  await updatePositions(1, sql`SELECT node_id, sku, delta FROM feed_deltas`).execute(trx);
   await sql`
     INSERT INTO inventory_movements (node_id, sku, kind, on_hand_delta, reserved_delta, reason, actor, source,
       source_id, correlation_id, occurred_at)
     SELECT node_id, sku, kind, quantity, 0, reason, ${actor}, source, source_id,
       coalesce(correlation_id, ${correlationId}), coalesce(as_of, now())
     FROM feed_plan WHERE status = 'apply' AND kind <> 'count' ORDER BY row_no`.execute(trx);
-  return changed.rows;
 }
 
-async function applyCounts(
-  trx: Db,
-  all: boolean,
-  actor: string | null,
-  correlationId: string,
-): Promise<ChangedRow[]> {
+async function applyCounts(trx: Db, actor: string | null, correlationId: string): Promise<void> {
   // Ledger on hand as of T = current on hand minus the movements after T (deltas of this batch
   // included: they were applied first).
   await sql`
@@ -304,15 +238,7 @@ async function applyCounts(
     SELECT row_no, on_hand, on_hand + correction AS result FROM feed_counts
     WHERE on_hand + correction < 0 ORDER BY row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
   rejectNegative(negative.rows, 'this count, with the movements recorded after it,');
-  const changed = await sql<ChangedRow>`
-    WITH u AS (
-      UPDATE inventory_positions p
-      SET on_hand = p.on_hand + c.correction, version = p.version + 1, updated_at = now()
-      FROM feed_counts c WHERE p.node_id = c.node_id AND p.sku = c.sku AND c.correction <> 0
-      RETURNING p.node_id, p.sku, p.on_hand, p.reserved, p.safety_stock, p.reorder_point, p.version,
-        c.correction AS delta
-    )
-    SELECT * FROM u ${crossingOrAll(all)}`.execute(trx);
+  await updatePositions(2, sql`SELECT node_id, sku, correction AS delta FROM feed_counts`).execute(trx);
   await sql`
     INSERT INTO inventory_movements (node_id, sku, kind, on_hand_delta, reserved_delta, reason, actor, source,
       source_id, correlation_id, occurred_at)
@@ -326,67 +252,13 @@ async function applyCounts(
     SET counted_at = excluded.counted_at, counted = excluded.counted, source = excluded.source,
         source_id = excluded.source_id
     WHERE excluded.counted_at > lc.counted_at`.execute(trx);
-  return changed.rows;
 }
 
-async function summarise(trx: Db, feedId: string, rows: number): Promise<FeedReport> {
-  const counts = await sql<{ status: string; n: number }>`
-    SELECT status, count(*)::int AS n FROM feed_plan GROUP BY status`.execute(trx);
-  const by = Object.fromEntries(counts.rows.map((r) => [r.status, r.n]));
-  const skipped = await sql<{ row_no: number; status: SkipStatus; source_id: string }>`
-    SELECT row_no, status, source_id FROM feed_plan WHERE status <> 'apply'
-    ORDER BY row_no LIMIT ${SKIPPED_LISTED}`.execute(trx);
-  return {
-    feedId,
-    rows,
-    applied: by.apply ?? 0,
-    duplicate: by.duplicate ?? 0,
-    stale: by.stale ?? 0,
-    superseded: by.superseded ?? 0,
-    positions: 0,
-    skipped: skipped.rows.map((r) => ({ row: r.row_no, status: r.status, sourceId: r.source_id })),
-  };
-}
-
-/** One `inventory.adjusted` per position changed, with its counters after and this request's movements. */
-async function appendAdjusted(
-  trx: Db,
-  changed: Map<string, PositionCounters>,
-  actor: string | null,
-  correlationId: string,
-): Promise<void> {
-  const moves = await sql<{ node_id: string; sku: string; kind: string; delta: number; source_id: string }>`
-    SELECT node_id, sku, kind, quantity AS delta, source_id FROM feed_plan
-    WHERE status = 'apply' AND kind <> 'count'
-    UNION ALL
-    SELECT node_id, sku, 'count-correction', correction, source_id FROM feed_counts WHERE correction <> 0`.execute(
-    trx,
-  );
-  const byPosition = new Map<string, { kind: string; onHandDelta: number; sourceId: string }[]>();
-  for (const m of moves.rows) {
-    const key = positionAggregateId(m.node_id, m.sku);
-    byPosition.set(key, [
-      ...(byPosition.get(key) ?? []),
-      { kind: m.kind, onHandDelta: m.delta, sourceId: m.source_id },
-    ]);
-  }
-  for (const [key, p] of [...changed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    await appendEvent(trx, {
-      type: 'inventory.adjusted',
-      aggregateType: 'inventory-position',
-      aggregateId: key,
-      payload: {
-        nodeId: p.nodeId,
-        sku: p.sku,
-        onHand: p.onHand,
-        reserved: p.reserved,
-        safetyStock: p.safetyStock,
-        atp: atpOf(p),
-        version: p.version,
-        movements: byPosition.get(key) ?? [],
-      },
-      actor,
-      correlationId,
-    });
-  }
+/** `inventory.low-stock` for each position whose ATP crossed below its reorder point (rare: per row). */
+async function appendCrossings(trx: Db, actor: string | null, correlationId: string): Promise<void> {
+  const { rows } = await sql<PositionRow>`
+    SELECT c.node_id, c.sku, p.on_hand, p.reserved, p.safety_stock, p.reorder_point, p.version
+    FROM feed_changed c JOIN inventory_positions p ON p.node_id = c.node_id AND p.sku = c.sku
+    WHERE c.crossed ORDER BY c.step, c.node_id, c.sku`.execute(trx);
+  for (const r of rows) await appendLowStock(trx, positionFromRow(r), actor, correlationId);
 }

@@ -165,4 +165,18 @@ export const inventoryMigrations: Record<string, Migration> = {
       await sql`ALTER TABLE inventory_positions SET (fillfactor = 70)`.execute(db);
     },
   },
+  '0016-bulk-feed-triggers': {
+    async up(db: Kysely<unknown>) {
+      // In a bulk import the notify trigger is skipped by its WHEN clause, so a million-row update
+      // queues no after-trigger events at all (the function's own check stays as a second guard).
+      // Feed marks are rewritten by every feed: room on the page keeps those updates heap-only.
+      await sql`
+        DROP TRIGGER inventory_positions_notify ON inventory_positions;
+        CREATE TRIGGER inventory_positions_notify AFTER INSERT OR UPDATE ON inventory_positions
+          FOR EACH ROW WHEN (current_setting('ordergrid.bulk', true) IS DISTINCT FROM 'on')
+          EXECUTE FUNCTION inventory_positions_notify();
+        ALTER TABLE inventory_feed_marks SET (fillfactor = 70);
+      `.execute(db);
+    },
+  },
 };

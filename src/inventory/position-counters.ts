@@ -51,7 +51,8 @@ interface CounterRow {
   ok: boolean | null;
 }
 
-export function positionFromRow(r: {
+/** A position's counters as a query returns them (null when an outer join found none). */
+export interface PositionRow {
   node_id: string;
   sku: string;
   on_hand: number | null;
@@ -59,7 +60,9 @@ export function positionFromRow(r: {
   safety_stock: number | null;
   reorder_point: number | null;
   version: number | null;
-}): PositionCounters {
+}
+
+export function positionFromRow(r: PositionRow): PositionCounters {
   return {
     nodeId: r.node_id,
     sku: r.sku,

@@ -1,10 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
-import { appendEvent } from '../events/outbox.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors/app-error.ts';
-import { emitLowStockCrossings } from './low-stock.ts';
-import { mergeDeltas, positionFromRow } from './position-counters.ts';
 import type {
   OperationContext,
   OwnerRef,
@@ -13,6 +10,7 @@ import type {
   ReserveResult,
   Shortage,
 } from './reservation-schema.ts';
+import { type ReserveRow, type ReserveWrite, reserveStatement } from './reserve-statement.ts';
 import type { ReservationsTable } from './tables.ts';
 
 type ReservationRow = Selectable<ReservationsTable>;
@@ -51,19 +49,6 @@ export async function getReservation(db: Db, id: string): Promise<Reservation> {
 function requestHash(request: ReserveRequest): string {
   const { idempotencyKey: _key, ...rest } = request;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-}
-
-interface ReserveRow {
-  part: 'u' | 'c';
-  node_id: string;
-  sku: string;
-  on_hand: number | null;
-  reserved: number | null;
-  safety_stock: number | null;
-  reorder_point: number | null;
-  version: number | null;
-  qty: number;
-  available: number | null;
 }
 
 /**
@@ -106,11 +91,17 @@ export async function reserve(
   const correlationId = ctx.correlationId ?? ownerAggregateId(request.owner);
   const actor = ctx.actor ?? null;
 
-  const event = {
-    type: 'reservation.created',
-    aggregateType: 'reservation',
-    aggregateId: ownerAggregateId(request.owner),
-    payload: {
+  const write: ReserveWrite = {
+    lines,
+    requestId,
+    owner: request.owner,
+    expiresAt,
+    now,
+    reason: request.reason ?? null,
+    actor,
+    correlationId,
+    eventAggregateId: ownerAggregateId(request.owner),
+    eventPayload: {
       requestId,
       owner: request.owner,
       expiresAt: expiresAt ? expiresAt.toISOString() : null,
@@ -123,9 +114,18 @@ export async function reserve(
         quantity: r.quantity,
       })),
     },
-    actor,
-    correlationId,
   };
+  const shortage = async (trx: Db, failed: ReserveRow[]): Promise<ReserveResult> => ({
+    ok: false,
+    reason: 'insufficient-stock',
+    shortages: await shortagesFor(trx, lines, failed),
+  });
+
+  // Without an idempotency key or an outer transaction: one autocommit statement, one round trip.
+  if (key === undefined && !db.isTransaction) {
+    const failed = (await reserveStatement(db, write)).filter((r) => r.part === 'c');
+    return failed.length > 0 ? shortage(db, failed) : success;
+  }
 
   const attempt = async (trx: Db, own: boolean): Promise<ReserveResult> => {
     if (key !== undefined) {
@@ -155,28 +155,15 @@ export async function reserve(
         return prior.response as ReserveResult;
       }
     }
-    // In our own transaction the event goes first: the position locks taken by the reserve
-    // statement are then held only until the COMMIT right after it (a failure rolls it all back).
-    if (own) await appendEvent(trx, event);
-    const rows = await reserveStatement(trx, lines, requestId, request, expiresAt, now, actor, correlationId);
-    const failed = rows.filter((r) => r.part === 'c');
+    const failed = (await reserveStatement(trx, write)).filter((r) => r.part === 'c');
     if (failed.length > 0) {
-      const result: ReserveResult = {
-        ok: false,
-        reason: 'insufficient-stock',
-        shortages: await shortagesFor(trx, lines, failed),
-      };
+      const result = await shortage(trx, failed);
       if (own) throw new RollBack(result);
       // Only a success is remembered: a retry with the same key may find stock later.
       if (key !== undefined)
         await trx.deleteFrom('reservation_requests').where('idempotency_key', '=', key).execute();
       return result;
     }
-    if (!own) await appendEvent(trx, event);
-    const changes = rows
-      .filter((r) => r.part === 'u' && r.reorder_point !== null)
-      .map((r) => ({ after: positionFromRow(r), delta: { onHand: 0, reserved: r.qty } }));
-    if (changes.length) await emitLowStockCrossings(trx, changes, actor, correlationId);
     return success;
   };
 
@@ -194,94 +181,6 @@ class RollBack extends Error {
   constructor(readonly result: ReserveResult) {
     super('rolled back');
   }
-}
-
-interface Line {
-  id: string;
-  line: number;
-  lineId?: string;
-  nodeId: string;
-  sku: string;
-  quantity: number;
-}
-
-/**
- * The whole reservation in one statement. A snapshot read first: if it already shows a shortage
- * the statement answers without taking any lock (a sold-out position does not queue buyers).
- * Otherwise the positions are locked in (node_id, sku) order, checked against their latest
- * committed counters, and only if every line passes are `reserved`, the reservation rows and the
- * ledger rows written.
- */
-async function reserveStatement(
-  trx: Db,
-  lines: Line[],
-  requestId: string,
-  request: ReserveRequest,
-  expiresAt: Date | null,
-  now: Date,
-  actor: string | null,
-  correlationId: string,
-): Promise<ReserveRow[]> {
-  const deltas = mergeDeltas(
-    lines.map((l) => ({ nodeId: l.nodeId, sku: l.sku, onHand: 0, reserved: l.quantity })),
-  );
-  const col = <T>(f: (l: Line) => T) => lines.map(f);
-  const { rows } = await sql<ReserveRow>`
-    WITH d AS (
-      SELECT * FROM unnest(${deltas.map((d) => d.nodeId)}::text[], ${deltas.map((d) => d.sku)}::text[],
-        ${deltas.map((d) => d.reserved)}::int[]) AS d(node_id, sku, qty)
-    ),
-    snap AS (
-      SELECT d.node_id, d.sku, d.qty, p.on_hand - p.reserved - p.safety_stock AS atp
-      FROM d LEFT JOIN inventory_positions p ON p.node_id = d.node_id AND p.sku = d.sku
-    ),
-    pre AS (SELECT bool_and(coalesce(atp >= qty, false)) AS ok FROM snap),
-    locked AS (
-      SELECT p.node_id, p.sku, p.on_hand - p.reserved - p.safety_stock AS atp
-      FROM inventory_positions p JOIN d ON d.node_id = p.node_id AND p.sku = d.sku
-      WHERE (SELECT ok FROM pre)
-      ORDER BY p.node_id, p.sku
-      FOR NO KEY UPDATE OF p
-    ),
-    chk AS (
-      SELECT s.node_id, s.sku, s.qty, coalesce(l.atp, s.atp) AS atp,
-        coalesce(coalesce(l.atp, s.atp) >= s.qty, false) AS ok, l.node_id IS NOT NULL AS locked
-      FROM snap s LEFT JOIN locked l ON l.node_id = s.node_id AND l.sku = s.sku
-    ),
-    go AS (SELECT (SELECT ok FROM pre) AND bool_and(ok AND locked) AS ok FROM chk),
-    u AS (
-      UPDATE inventory_positions p
-      SET reserved = p.reserved + d.qty, version = p.version + 1, updated_at = now()
-      FROM d
-      WHERE p.node_id = d.node_id AND p.sku = d.sku AND (SELECT ok FROM go)
-        AND p.on_hand - p.reserved - p.safety_stock >= d.qty
-      RETURNING p.node_id, p.sku, p.on_hand, p.reserved, p.safety_stock, p.reorder_point, p.version, d.qty
-    ),
-    lines AS (
-      SELECT * FROM unnest(${col((l) => l.id)}::uuid[], ${col((l) => l.line)}::int[],
-        ${col((l) => l.lineId ?? null)}::text[], ${col((l) => l.nodeId)}::text[], ${col((l) => l.sku)}::text[],
-        ${col((l) => l.quantity)}::int[]) AS l(id, line, line_id, node_id, sku, qty)
-    ),
-    r AS (
-      INSERT INTO reservations (id, request_id, line, line_id, node_id, sku, quantity, requested, status,
-        owner_type, owner_id, expires_at, created_at, updated_at)
-      SELECT id, ${requestId}::uuid, line, line_id, node_id, sku, qty, qty, 'open', ${request.owner.type},
-        ${request.owner.id}, ${expiresAt}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
-      FROM lines WHERE (SELECT ok FROM go)
-    ),
-    m AS (
-      INSERT INTO inventory_movements (node_id, sku, kind, on_hand_delta, reserved_delta, reason, actor,
-        correlation_id, reservation_id)
-      SELECT node_id, sku, 'reserve', 0, qty, ${request.reason ?? null}, ${actor}, ${correlationId}, id
-      FROM lines WHERE (SELECT ok FROM go)
-    )
-    SELECT 'u' AS part, node_id, sku, on_hand, reserved, safety_stock, reorder_point, version, qty,
-      NULL::int AS available FROM u
-    UNION ALL
-    SELECT 'c', node_id, sku, NULL, NULL, NULL, NULL, NULL, qty, CASE WHEN atp IS NOT NULL THEN greatest(atp, 0) END
-    FROM chk WHERE NOT ok
-  `.execute(trx);
-  return rows;
 }
 
 /** Names each short line; lines on a node or sku that does not exist are a client error instead. */

@@ -109,6 +109,31 @@ export async function setKindSafetyStock(
   });
 }
 
+/**
+ * A node's kind changed (in the caller's transaction, which holds the node row FOR UPDATE): its
+ * positions take the new kind's default where no node or position value overrides it. No
+ * advisory lock here (the feed holds it shared while it waits for the node row, which would
+ * deadlock): the feed reads a node's kind under FOR KEY SHARE, so it either commits first (its new
+ * positions are recomputed here) or waits for this commit and reads the new kind.
+ */
+export async function recomputeNodeSafetyStock(
+  trx: Db,
+  nodeId: string,
+  actor: string | null,
+): Promise<number> {
+  const positionsChanged = await recompute(trx, sql`p.node_id = ${nodeId}`, actor);
+  if (positionsChanged > 0) {
+    await appendEvent(trx, {
+      type: 'inventory.safety-stock-changed',
+      aggregateType: 'safety-stock',
+      aggregateId: `node:${nodeId}`,
+      payload: { nodeId, reason: 'node-kind-changed', positionsChanged },
+      actor,
+    });
+  }
+  return positionsChanged;
+}
+
 /** Sets (or with null clears) a node's safety stock, which overrides its kind's default. */
 export async function setNodeSafetyStock(
   db: Db,

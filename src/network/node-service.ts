@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
+import { recomputeNodeSafetyStock } from '../inventory/safety-stock-service.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors/app-error.ts';
 import { decodeCursor, encodeCursor } from '../platform/http/cursor.ts';
@@ -200,6 +201,7 @@ export class NodeService {
       payload: { node, changed, previous: { status: before.status } },
       actor,
     });
+    if (changed.includes('kind')) await recomputeNodeSafetyStock(trx, before.id, actor);
     return node;
   }
 

@@ -1,0 +1,42 @@
+import autocannon from 'autocannon';
+
+/**
+ * The HTTP load generator, run as its own process (`node --import tsx load-client.ts '<json>'`) so
+ * that it does not share an event loop with the bench, and prints one JSON line with the result.
+ */
+export interface LoadOptions {
+  url: string;
+  paths: string[];
+  connections: number;
+  pipelining: number;
+  seconds: number;
+  headers: Record<string, string>;
+}
+
+export interface LoadResult {
+  total: number;
+  duration: number;
+  non2xx: number;
+  errors: number;
+  p99: number;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
+const result = await autocannon({
+  connections: options.connections,
+  pipelining: options.pipelining,
+  duration: options.seconds,
+  headers: options.headers,
+  // One path: a plain URL (autocannon's cheapest client path); several: cycled per request.
+  ...(options.paths.length === 1
+    ? { url: `${options.url}${options.paths[0]}` }
+    : { url: options.url, requests: options.paths.map((path) => ({ method: 'GET' as const, path })) }),
+});
+const out: LoadResult = {
+  total: result.requests.total,
+  duration: result.duration,
+  non2xx: result.non2xx,
+  errors: result.errors,
+  p99: result.latency.p99,
+};
+process.stdout.write(`${JSON.stringify(out)}\n`);
