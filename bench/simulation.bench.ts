@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { retailScenario, runSimulation } from '../src/simulation/index.ts';
 import { type BenchContext, median } from './harness/bench-context.ts';
 
@@ -20,6 +21,12 @@ export default async function simulationBench(ctx: BenchContext): Promise<void> 
   const scenario = retailScenario({ orders, days: 28, nodes, skus: 500, seed: 42 });
   const policy = [{ name: 'default', policy: { id: 'default', version: 1 } }];
   ctx.log(`retail scenario: ${nodes} nodes, 500 skus, ${orders} orders over 28 days; ${runs} runs`);
+  // Wall-clock rates on a shared machine are floors: the load says how much of a core the run had.
+  ctx.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   // Warm-up: the JIT compiles the hot paths before anything is timed.
   await runSimulation(retailScenario({ orders: 20_000, days: 2, nodes, skus: 500, seed: 1 }), policy, {
@@ -58,6 +65,11 @@ export default async function simulationBench(ctx: BenchContext): Promise<void> 
     Math.round(median(wall)),
     'orders/s',
     'wall clock, default policy; target >= 100000',
+  );
+  ctx.log(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   ctx.report('orders_per_cpu_s', Math.round(median(cpu)), 'orders/s', 'process CPU time (one thread)');
   ctx.report('fast_path_share', fast, 'share', 'orders settled on the pruned per-cell network');

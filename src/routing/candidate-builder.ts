@@ -1,5 +1,5 @@
 import type { CompiledPolicy } from './compiled-policy.ts';
-import { haversineMiles } from './geo-distance.ts';
+import { geoPoints, haversineFrom, radians } from './geo-distance.ts';
 import { bandIndexFor, type RoutingNetwork } from './routing-network.ts';
 import type { EliminatedNode } from './routing-types.ts';
 import type { SearchProblem } from './search-problem.ts';
@@ -16,6 +16,8 @@ export interface CandidateRequest {
   utcMinute: number;
   /** Highest priority group tier allowed; ignored when the policy has no groups. */
   maxTier: number;
+  /** Only these node indices (ascending) are considered, as if the network had no others. */
+  nodes?: ArrayLike<number> | undefined;
 }
 
 /** Priority tier of a node for this destination: the first group that takes it, -1 for none. */
@@ -59,9 +61,15 @@ export function buildCandidates(
     }
   }
   const grouped = policy.groups.length > 0;
+  const { phi, cosPhi } = geoPoints(net.lat);
+  const destPhi = radians(req.lat);
+  const destCos = Math.cos(destPhi);
+  const isPickup = req.pickupNode >= 0;
+  const subset = req.nodes;
+  const count = subset ? subset.length : net.nodeCount;
   let c = 0;
-  for (let i = 0; i < net.nodeCount; i++) {
-    const isPickup = req.pickupNode >= 0;
+  for (let x = 0; x < count; x++) {
+    const i = subset ? subset[x]! : x;
     if (isPickup && i !== req.pickupNode) {
       eliminated?.push({ node: net.nodeIds[i]!, reason: 'not-the-pickup-node' });
       continue;
@@ -103,7 +111,7 @@ export function buildCandidates(
       });
       continue;
     }
-    const miles = haversineMiles(net.lat[i]!, net.lon[i]!, req.lat, req.lon);
+    const miles = haversineFrom(phi[i]!, cosPhi[i]!, net.lon[i]!, destPhi, destCos, req.lon);
     let tier = 0;
     if (grouped) {
       tier = tierOf(policy, i, miles);

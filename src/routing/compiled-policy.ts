@@ -33,8 +33,21 @@ export interface CompiledPolicy {
 }
 
 const cache = new WeakMap<RoutingPolicy, WeakMap<RoutingNetwork, CompiledPolicy>>();
+// The last pair asked for: a stream of orders routes under one policy on one network.
+let lastPolicy: RoutingPolicy | null = null;
+let lastNetwork: RoutingNetwork | null = null;
+let lastCompiled: CompiledPolicy | null = null;
 
 export function compilePolicy(policy: RoutingPolicy, network: RoutingNetwork): CompiledPolicy {
+  if (policy === lastPolicy && network === lastNetwork) return lastCompiled!;
+  const compiled = compileCached(policy, network);
+  lastPolicy = policy;
+  lastNetwork = network;
+  lastCompiled = compiled;
+  return compiled;
+}
+
+function compileCached(policy: RoutingPolicy, network: RoutingNetwork): CompiledPolicy {
   let perNetwork = cache.get(policy);
   if (!perNetwork) {
     perNetwork = new WeakMap();

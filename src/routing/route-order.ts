@@ -32,6 +32,11 @@ export interface RouteOptions extends BaselineOptions {
   explain?: boolean;
   /** How many alternative plans the explanation lists (default 3). */
   alternatives?: number;
+  /**
+   * Node indices (ascending) the order may use: the decision is the one on the network of just
+   * these nodes, and other nodes are not listed in the explanation. Default: every node.
+   */
+  candidateNodes?: ArrayLike<number>;
 }
 
 export interface RouteOrderInput {
@@ -76,6 +81,7 @@ export function routeOrder(input: RouteOrderInput): RoutingDecision {
     channel: order.channel,
     utcMinute: utcMinuteOf(policy, order.placedAt),
     maxTier: tiers > 0 ? 0 : Number.POSITIVE_INFINITY,
+    nodes: opts.candidateNodes,
   };
   const started = performance.now();
   const deadline = started + (opts.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);

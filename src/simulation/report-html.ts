@@ -1,11 +1,13 @@
+import { flowMap, mapBase } from './report-map.ts';
 import { formatReportTable } from './report-table.ts';
 import type { SimulationReport } from './simulator.ts';
-import { barChart, escapeHtml, flowMap, lineChart } from './svg-charts.ts';
+import { barChart, escapeHtml, lineChart } from './svg-charts.ts';
 
 /**
  * A self-contained HTML page of the report: the metrics table, cost per order by day, the
- * packages-per-order and transit-days distributions, and a map of nodes and flows per policy
- * (all inline SVG; a few lines of inline script switch the map between policies).
+ * packages-per-order and transit-days distributions, and a map per policy of nodes, flows and
+ * destination density over US state outlines (all inline SVG, the outlines drawn once and
+ * referenced by every map; a few lines of inline script switch the map between policies).
  */
 export function renderReportHtml(report: SimulationReport): string {
   const p = report.policies;
@@ -39,10 +41,12 @@ export function renderReportHtml(report: SimulationReport): string {
     Array.from({ length: maxDay + 1 }, (_, i) => String(i)),
     'share of orders',
   );
+  const base = mapBase([...report.nodes, ...report.destinations]);
   const maps = p
     .map((x, i) => {
       const nodes = report.nodes.map((n) => ({ ...n, packages: x.series.nodePackages[n.id] ?? 0 }));
-      return `<div class="mapview" data-i="${i}"${i === 0 ? '' : ' hidden'}>${flowMap(nodes, x.series.flows)}</div>`;
+      const map = flowMap(base, nodes, x.series.flows, report.destinations);
+      return `<div class="mapview" data-i="${i}"${i === 0 ? '' : ' hidden'}>${map}</div>`;
     })
     .join('');
   const buttons = p.map((x, i) => `<button onclick="showMap(${i})">${escapeHtml(x.name)}</button>`).join(' ');
@@ -68,8 +72,8 @@ h2{margin-top:28px}
 <h2>Orders by day</h2>${ordersPerDay}
 <h2>Packages per order</h2>${packages}
 <h2>Transit days (last package)</h2>${transit}
-<h2>Nodes and flows</h2><p>Squares: warehouses; circles: stores (size: packages sent). Lines: packages from a node to a 1° destination cell (the 400 largest flows). ${buttons}</p>
-${maps}
+<h2>Nodes and flows</h2><p>Squares: warehouses; red circles: stores (size: packages sent). Green discs: orders per 1° destination cell. Lines: packages from a node to a 1° destination cell (the 400 largest flows). ${buttons}</p>
+${base.defs}${maps}
 <script>function showMap(i){document.querySelectorAll('.mapview').forEach(function(e){e.hidden=e.dataset.i!=String(i)})}</script>
 </body></html>
 `;

@@ -35,6 +35,8 @@ export interface SimulationReport {
     facts: Record<string, string | number>;
   };
   nodes: { id: string; kind: string; lat: number; lon: number }[];
+  /** Orders per 1-degree destination cell (its centre), the same for every policy. */
+  destinations: { lat: number; lon: number; orders: number }[];
   policies: PolicyReport[];
   comparisons: BatchComparison[];
 }
@@ -71,6 +73,7 @@ export async function runSimulation(
   const batched = runners.filter((r) => r.isBatch);
   const replenish = replenishmentIndex(network, scenario);
   const every = Math.max(1, options.progressEvery ?? 1000);
+  const density = new Float64Array(180 * 360);
   let day = 0;
   let done = 0;
   for (const order of scenario.orders()) {
@@ -81,6 +84,7 @@ export async function runSimulation(
       const topUp = replenish && day % scenario.replenishment!.everyDays === 0 ? replenish : null;
       for (const r of runners) r.startDay(day, topUp);
     }
+    density[degreeCell(order.destination.lat, order.destination.lon)]! += 1;
     for (const r of onArrival) r.accept(order);
     for (const r of batched) {
       if (r.needsFlush(order)) await r.flush();
@@ -122,11 +126,28 @@ export async function runSimulation(
         facts: scenario.facts,
       },
       nodes: scenario.network.nodes.map((n) => ({ id: n.id, kind: n.kind, lat: n.lat, lon: n.lon })),
+      destinations: densityCells(density),
       policies: reports,
       comparisons: compareBatches(policies, reports),
     },
     stats: { seconds, ordersPerSecond: seconds > 0 ? done / seconds : 0, fastPathShare },
   };
+}
+
+/** Index of the 1-degree cell of a point (latitude -90..90 by longitude -180..180). */
+function degreeCell(lat: number, lon: number): number {
+  const y = Math.min(179, Math.max(0, Math.floor(lat) + 90));
+  const x = Math.min(359, Math.max(0, Math.floor(lon) + 180));
+  return y * 360 + x;
+}
+
+function densityCells(density: Float64Array): SimulationReport['destinations'] {
+  const out: SimulationReport['destinations'] = [];
+  for (let c = 0; c < density.length; c++) {
+    if (density[c]! > 0)
+      out.push({ lat: Math.floor(c / 360) - 90 + 0.5, lon: (c % 360) - 180 + 0.5, orders: density[c]! });
+  }
+  return out;
 }
 
 function replenishmentIndex(

@@ -3,7 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileNetwork, parseRoutingProblem, type RoutingPolicy } from '../../src/routing/index.ts';
+import {
+  compileNetwork,
+  createStockSnapshot,
+  parseRoutingProblem,
+  type RoutingPolicy,
+  routeOrder,
+} from '../../src/routing/index.ts';
 import {
   formatReportTable,
   type PolicySpec,
@@ -14,7 +20,6 @@ import {
   type Scenario,
   type SimOrder,
 } from '../../src/simulation/index.ts';
-import { subNetwork } from '../../src/simulation/sub-network.ts';
 
 const small = { orders: 3000, days: 6, nodes: 40, skus: 120 };
 const policies: PolicySpec[] = [
@@ -172,20 +177,38 @@ describe('simulate: report outputs', () => {
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/(src|href)=["']https?:/);
     expect(html).not.toMatch(/<script[^>]+src=/);
+    // State outlines drawn once, referenced by each policy's map; one disc per destination cell.
+    expect(html.match(/<path id="us-borders" d="M/g)).toHaveLength(1);
+    expect(html.match(/<use href="#us-nation"/g)).toHaveLength(2);
+    const orders = report.destinations.reduce((s, c) => s + c.orders, 0);
+    expect(orders).toBe(500);
+    expect(html.match(/<circle[^>]*fill="#2ca02c"/g)?.length).toBe(2 * report.destinations.length);
   });
 });
 
-describe('simulate: per-cell networks', () => {
-  it('a sub-network equals compileNetwork of the same nodes', () => {
-    const sc = retailScenario({ ...small, orders: 10 });
+describe('simulate: per-cell candidate nodes', () => {
+  it('routing on candidate nodes equals routing on the network of just those nodes', () => {
+    const sc = retailScenario({ ...small, orders: 300 });
     const net = compileNetwork(sc.network);
     const kept = [0, 3, 7, 11, 19, 38];
-    const sub = subNetwork(net, kept);
     const direct = compileNetwork({ ...sc.network, nodes: kept.map((i) => sc.network.nodes[i]!) });
-    const { definition: a, ...restSub } = sub;
-    const { definition: b, ...restDirect } = direct;
-    expect(restSub).toEqual(restDirect);
-    expect(a.nodes).toEqual(b.nodes);
+    const keptIds = new Set(direct.nodeIds);
+    const stock = createStockSnapshot(net, sc.initialStock);
+    const directStock = createStockSnapshot(
+      direct,
+      sc.initialStock.filter((e) => keptIds.has(e.node)),
+    );
+    const policy: RoutingPolicy = { id: 'p', version: 1, dayCost: 0.5, maxShipments: 3 };
+    let split = 0;
+    for (const order of sc.orders()) {
+      const a = routeOrder({ network: net, stock, order, policy, options: { candidateNodes: kept } });
+      const b = routeOrder({ network: direct, stock: directStock, order, policy });
+      expect(a.plan).toEqual(b.plan);
+      expect(a.cost).toEqual(b.cost);
+      expect(a.explanation?.candidates).toEqual(b.explanation?.candidates);
+      if (a.plan.shipments.length > 1) split++;
+    }
+    expect(split).toBeGreaterThan(0);
   });
 });
 
