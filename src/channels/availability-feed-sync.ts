@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { TaskList } from 'graphile-worker';
+import { quickAddJob, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import { WakeSignal } from '../events/wake-signal.ts';
 import { parseInventoryPayload } from '../inventory/availability-notifications.ts';
@@ -88,3 +88,8 @@ export function channelFeedTasks(db: Db): TaskList {
 }
 
 export const CHANNEL_FEED_CRON = loopCron(CHANNEL_FEED_TASK);
+
+/** Starts the feed loop at once on boot rather than at the next cron minute. */
+export async function kickChannelFeedRefresh(pgPool: pg.Pool): Promise<void> {
+  await quickAddJob({ pgPool }, CHANNEL_FEED_TASK, {}, { jobKey: CHANNEL_FEED_TASK });
+}

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
+import { kickChannelFeedRefresh } from '../../channels/availability-feed-sync.ts';
 import { StreamPublisher } from '../../events/stream-publisher.ts';
 import { prepareWebhookSecrets } from '../../events/webhook-secret-reseal.ts';
 import { kickWebhookDispatch } from '../../events/webhook-tasks.ts';
@@ -125,8 +126,9 @@ export async function serve(): Promise<void> {
         pgPool: pool,
         db,
         log: (level, message) => log[level](message),
-        // Delivery starts at once on boot and after the runner restarts (database loss).
-        onStart: () => kickWebhookDispatch(pool),
+        // Delivery and channel feeds start at once on boot and after the runner restarts (database loss).
+        onStart: () =>
+          Promise.all([kickWebhookDispatch(pool), kickChannelFeedRefresh(pool)]).then(() => undefined),
       });
     }
     if (stopping) return;

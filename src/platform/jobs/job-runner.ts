@@ -55,7 +55,8 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       pgPool: options.pgPool,
       taskList: buildTaskList(options.db),
       crontab: CRONTAB,
-      concurrency: options.concurrency ?? 2,
+      // Two slots are held by the long webhook and channel-feed loops; the rest serve timers and cron.
+      concurrency: options.concurrency ?? 4,
       noHandleSignals: true,
       pollInterval: 2_000,
       // On shutdown running jobs finish; the long-lived ones (the webhook loop) are told to wrap up
