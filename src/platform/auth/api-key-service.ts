@@ -167,10 +167,12 @@ export class ApiKeyService {
 
   /** The principal for a presented key, or null when it is unknown, revoked or expired. */
   async authenticate(key: string): Promise<Principal | null> {
-    const hash = hashKey(key);
     const now = Date.now();
-    const cached = this.cache.get(hash);
+    // Keyed by the presented key so a hit costs one map read, not a SHA-256 per request; the
+    // entries live in this process only, for at most cacheMs, and revoke() clears them all.
+    const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.principal;
+    const hash = hashKey(key);
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
@@ -199,7 +201,7 @@ export class ApiKeyService {
       ? Math.min(now + this.cacheMs, row.expires_at.getTime())
       : now + this.cacheMs;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { principal, until });
+    this.cache.set(key, { principal, until });
     return principal;
   }
 
