@@ -8,7 +8,14 @@ import { sequenceEvents } from './sequencer.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { type Backoff, jitteredBackoff } from './webhook-backoff.ts';
 import { fanOut } from './webhook-fanout.ts';
-import { type AttemptResult, claimDue, type Delivery, nextDueAt, recordAttempts } from './webhook-queue.ts';
+import {
+  type AttemptResult,
+  claimDue,
+  type Delivery,
+  nextDueAt,
+  recordAttempts,
+  releaseOrphanedClaims,
+} from './webhook-queue.ts';
 import { openSecret } from './webhook-secret.ts';
 import { sendWebhook } from './webhook-sender.ts';
 
@@ -35,6 +42,9 @@ export interface RunOptions {
   /** Return after this long (the job that runs it schedules its successor). */
   maxRunMs?: number;
 }
+
+/** Beyond the send timeout, how long a finished send may still take to record its result. */
+const ORPHAN_MARGIN_MS = 5_000;
 
 /**
  * Moves outbox events to webhook receivers: sequence, fan out into per-subscription queues, claim
@@ -106,6 +116,16 @@ export class WebhookDispatcher {
       newEvents = true;
       wake.notify();
     };
+    // A loop starting fresh (e.g. after the process holding the last one was killed) takes over
+    // claims that are past the send timeout at once instead of waiting out their lease.
+    const now = this.clock();
+    const freed = await releaseOrphanedClaims(this.db, {
+      now,
+      claimedBefore: new Date(now.getTime() - this.timeoutMs - ORPHAN_MARGIN_MS),
+      leaseMs: this.leaseMs,
+    }).catch(() => 0);
+    if (freed > 0)
+      this.log('info', `webhook dispatcher: took over ${freed} deliveries from a stopped sender`);
     if (opts.listenClient) {
       opts.listenClient.on('notification', onNotification);
       await opts.listenClient.query(`LISTEN ${EVENTS_CHANNEL}`);

@@ -57,6 +57,25 @@ export async function claimDue(
 }
 
 /**
+ * Frees claims whose send cannot still be running (claimed before `claimedBefore`, longer ago than
+ * the send timeout): a sender killed mid-send would otherwise hold its events until the lease ran
+ * out. Returns how many were freed.
+ */
+export async function releaseOrphanedClaims(
+  db: Db,
+  opts: { now: Date; claimedBefore: Date; leaseMs: number },
+): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ claim_token: null, claimed_until: null })
+    .where('status', '=', 'pending')
+    .where('claimed_until', '>', opts.now)
+    .where('claimed_until', '<=', new Date(opts.claimedBefore.getTime() + opts.leaseMs))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
  * Queue bookkeeping commits without waiting for the WAL flush. A PostgreSQL crash can then forget
  * the last moments of claims and results — never partially — so an event is at worst sent again
  * (receivers de-duplicate by webhook-id), and the log still never holds two successes.

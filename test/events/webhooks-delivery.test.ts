@@ -232,6 +232,29 @@ describe('webhook delivery', () => {
     expect(hits.map((h) => h.id)).toEqual(expected.get('D-0'));
   });
 
+  it('a loop that starts takes over claims older than the send timeout, never fresher ones', async () => {
+    await subscribe();
+    const expected = await orderEvents('O', 1, 2);
+    const d = dispatcher(); // 1 s send timeout, 31 s lease
+    await d.enqueue();
+    // A sender killed 2 s into its claim: its send may still be running, so it stays claimed.
+    await claimDue(t.database.db, {
+      now: clock(),
+      limit: 10,
+      leaseMs: 31_000,
+      token: '00000000-0000-4000-8000-000000000002',
+    });
+    const runFor = (ms: number) => d.run({ maxRunMs: ms, pollMs: 50 });
+    offset += 2_000;
+    await runFor(300);
+    expect(hits).toHaveLength(0);
+    // 7 s in (past the 1 s timeout and the 5 s margin): the next loop takes it over at once,
+    // long before the lease would have run out.
+    offset += 5_000;
+    await runFor(500);
+    expect(hits.map((h) => h.id)).toEqual(expected.get('O-0'));
+  });
+
   it('retries end in dead after the schedule; later events then flow; replay re-sends the same ids', async () => {
     const { id: subId } = await subscribe();
     const expected = (await orderEvents('E', 1, 3)).get('E-0')!;
