@@ -32,17 +32,20 @@ export interface CompiledPolicy {
   readonly co2eKgPerLbMile: number;
 }
 
-const cache = new WeakMap<RoutingPolicy, WeakMap<RoutingNetwork, CompiledPolicy>>();
+// Keyed by the node list, the only part of the network a compiled policy reads: the live service
+// gives each order its own network view (its skus) over one shared node list.
+const cache = new WeakMap<RoutingPolicy, WeakMap<RoutingNetwork['definition']['nodes'], CompiledPolicy>>();
 // The last pair asked for: a stream of orders routes under one policy on one network.
 let lastPolicy: RoutingPolicy | null = null;
-let lastNetwork: RoutingNetwork | null = null;
+let lastNodes: RoutingNetwork['definition']['nodes'] | null = null;
 let lastCompiled: CompiledPolicy | null = null;
 
 export function compilePolicy(policy: RoutingPolicy, network: RoutingNetwork): CompiledPolicy {
-  if (policy === lastPolicy && network === lastNetwork) return lastCompiled!;
+  const nodes = network.definition.nodes;
+  if (policy === lastPolicy && nodes === lastNodes) return lastCompiled!;
   const compiled = compileCached(policy, network);
   lastPolicy = policy;
-  lastNetwork = network;
+  lastNodes = nodes;
   lastCompiled = compiled;
   return compiled;
 }
@@ -53,10 +56,10 @@ function compileCached(policy: RoutingPolicy, network: RoutingNetwork): Compiled
     perNetwork = new WeakMap();
     cache.set(policy, perNetwork);
   }
-  const hit = perNetwork.get(network);
+  const hit = perNetwork.get(network.definition.nodes);
   if (hit) return hit;
   const built = build(policy, network);
-  perNetwork.set(network, built);
+  perNetwork.set(network.definition.nodes, built);
   return built;
 }
 
