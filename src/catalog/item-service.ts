@@ -62,7 +62,7 @@ export class ItemService {
   /** Idempotent upsert: an identical PUT changes nothing and writes no event. */
   async put(sku: string, input: ItemInput, actor: string | null): Promise<{ item: Item; created: boolean }> {
     const values = valuesFrom(input);
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('items')
         .values({ sku, ...values, attributes: JSON.stringify(values.attributes) })
@@ -84,9 +84,12 @@ export class ItemService {
         .selectAll()
         .where('sku', '=', sku)
         .forUpdate()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // Deleted by a concurrent request after the insert saw it: start over (it inserts this time).
+      if (!before) return null;
       return { item: await this.applyChange(trx, before, values, actor), created: false };
     });
+    return result ?? this.put(sku, input, actor);
   }
 
   async patch(sku: string, patch: ItemPatch, actor: string | null): Promise<Item> {

@@ -13,8 +13,8 @@ function parseAfter(after: string | undefined): number {
 
 /** Reads the outbox in global order. Sequencing first makes every committed event readable at once. */
 export async function readEvents(db: Db, query: EventQuery): Promise<{ items: Event[]; nextCursor: string }> {
+  const after = parseAfter(query.after); // before sequencing: a refused read writes nothing
   await sequenceAll(db);
-  const after = parseAfter(query.after);
   let q = db
     .selectFrom('events')
     .selectAll()

@@ -2,13 +2,31 @@ import { Type } from '@sinclair/typebox';
 import type { AppInstance } from '../http/app-instance.ts';
 import { problemResponses } from '../http/problem-responses.ts';
 import { ref } from '../http/schema-ref.ts';
-import { ApiKey, ApiKeyInput } from './key-schema.ts';
+import { ApiKey, ApiKeyInput, Me } from './key-schema.ts';
 import { access } from './roles.ts';
 
 const tags = ['access'];
 
 export async function keyRoutes(app: AppInstance): Promise<void> {
   const keys = app.services.keys;
+
+  // The console shows each role its own views; without this it could only find the role by
+  // probing routes and reading the refusals.
+  app.get(
+    '/v1/me',
+    {
+      config: { roles: access.read },
+      schema: {
+        tags: ['keys'],
+        summary: 'The key making this request: its name, role and nodes (never the secret)',
+        response: { 200: Me, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { keyId, name, role, nodeIds } = request.principal;
+      return { keyId, name, role, nodeIds };
+    },
+  );
 
   app.post(
     '/v1/keys',

@@ -31,3 +31,14 @@ export const ApiKey = Type.Object(
   },
   { $id: 'ApiKey', additionalProperties: false },
 );
+
+/** The key making a request, as GET /v1/me shows it: never the secret. */
+export const Me = Type.Object(
+  {
+    keyId: Type.String(),
+    name: Type.String(),
+    role: RoleSchema,
+    nodeIds: Type.Array(Type.String(), { description: 'For associates: the nodes the key is bound to' }),
+  },
+  { additionalProperties: false },
+);

@@ -2,10 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { access, ROLES } from '../auth/roles.ts';
-import { problemResponses } from './problem-responses.ts';
 
 /** Where `npm run build:web` writes the console (web/vite.config.ts). */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -19,16 +16,6 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
 <body><main><h1>The OrderGrid console is not built</h1>
 <p>The folder <code>web/dist</code> is missing. Run <code>npm run build:web</code> (or <code>npm install</code>, which builds it) and reload.</p>
 <p>The API itself works: see <a href="/docs">/docs</a>.</p></main></body></html>`;
-
-const Me = Type.Object(
-  {
-    keyId: Type.String(),
-    name: Type.String(),
-    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
-    nodeIds: Type.Array(Type.String(), { description: 'For associates: the nodes the key is bound to' }),
-  },
-  { additionalProperties: false },
-);
 
 function decodedPath(url: string): string | null {
   try {
@@ -52,24 +39,6 @@ export async function consoleStatic(app: FastifyInstance, opts: ConsoleStaticOpt
     // serve: false only adds reply.sendFile; the handler below decides what is a file.
     await app.register(fastifyStatic, { root, serve: false, cacheControl: false });
   }
-
-  // The console shows each role its own views; without this it could only find the role by
-  // probing routes and reading the refusals.
-  app.get(
-    '/v1/me',
-    {
-      config: { roles: access.read },
-      schema: {
-        tags: ['keys'],
-        summary: 'The key making this request: its name, role and nodes (never the secret)',
-        response: { 200: Me, ...problemResponses },
-      },
-    },
-    async (request) => {
-      const { keyId, name, role, nodeIds } = request.principal;
-      return { keyId, name, role, nodeIds };
-    },
-  );
 
   const sendIndex = (reply: FastifyReply) =>
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');

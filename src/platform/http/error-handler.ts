@@ -4,6 +4,15 @@ import { sendProblem } from '../errors/problem.ts';
 import { isDatabaseUnavailable } from './database-unavailable.ts';
 import { validationProblems } from './validation-problems.ts';
 
+/**
+ * Text that JSON can carry but PostgreSQL cannot store: NUL in text (22021) or jsonb (22P05), an
+ * unpaired surrogate in jsonb (22P02 on type json; the server itself only writes JSON.stringify output).
+ */
+function isUnstorableText(error: FastifyError): boolean {
+  const code = error.code as string;
+  return code === '22021' || code === '22P05' || (code === '22P02' && error.message.includes('type json'));
+}
+
 /** Maps every failure to a problem+json body with a registered code; a client mistake never yields a 500. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
@@ -34,6 +43,14 @@ export function installErrorHandling(app: FastifyInstance): void {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendProblem(reply, request, 'malformed-body', error.message);
+    }
+    if (isUnstorableText(error)) {
+      return sendProblem(
+        reply,
+        request,
+        'invalid-request',
+        'Text may not contain NUL characters (\\u0000) or unpaired UTF-16 surrogates',
+      );
     }
     if (error instanceof SyntaxError || error.code === 'FST_ERR_BAD_URL') {
       return sendProblem(reply, request, 'malformed-body', error.message);
