@@ -101,7 +101,7 @@ export class ChannelService {
     actor: string | null,
   ): Promise<{ channel: Channel; created: boolean }> {
     const values = valuesFrom(input);
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       await assertNodesExist(trx, values);
       const inserted = await trx
         .insertInto('channels')
@@ -126,9 +126,12 @@ export class ChannelService {
         .selectAll()
         .where('id', '=', id)
         .forUpdate()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // Deleted by a concurrent request after the insert saw it: start over (it inserts this time).
+      if (!before) return null;
       return { channel: await this.applyChange(trx, before, values, actor), created: false };
     });
+    return result ?? this.put(id, input, actor);
   }
 
   async patch(id: string, patch: ChannelPatch, actor: string | null): Promise<Channel> {

@@ -121,7 +121,7 @@ export class NodeService {
   /** Idempotent upsert: an identical PUT changes nothing and writes no event. */
   async put(id: string, input: NodeInput, actor: string | null): Promise<{ node: Node; created: boolean }> {
     const values = valuesFrom(input);
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('nodes')
         .values({ id, ...insertable(values) })
@@ -143,9 +143,12 @@ export class NodeService {
         .selectAll()
         .where('id', '=', id)
         .forUpdate()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // Deleted by a concurrent request after the insert saw it: start over (it inserts this time).
+      if (!before) return null;
       return { node: await this.applyChange(trx, before, values, actor), created: false };
     });
+    return result ?? this.put(id, input, actor);
   }
 
   async patch(id: string, patch: NodePatch, actor: string | null): Promise<Node> {
