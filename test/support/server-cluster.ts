@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
-import { freePort } from './server-process.ts';
+import { freePort, TEST_SECRET_KEY } from './server-process.ts';
 
 export interface ClusterServer {
   child: ChildProcess;
@@ -149,6 +149,7 @@ export class ServerCluster {
         HOST: '127.0.0.1',
         ORDERGRID_DEMO: 'false',
         ORDERGRID_ADMIN_KEY: this.adminKey,
+        ORDERGRID_SECRET_KEY: TEST_SECRET_KEY,
         ORDERGRID_WORKER: 'false',
         LOG_LEVEL: 'warn',
         ...server.env,

@@ -26,11 +26,21 @@ export interface ServerProcess {
 }
 
 /** Starts `ordergrid serve` as a real child process and waits until /health answers. */
+/** Webhook secrets are sealed with this key in test servers (DATABASE_URL without a key refuses webhooks). */
+export const TEST_SECRET_KEY = '5c'.repeat(32);
+
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
   const proc = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ORDERGRID_SECRET_KEY: TEST_SECRET_KEY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout?.on('data', (d) => {
