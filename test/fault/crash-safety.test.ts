@@ -25,7 +25,7 @@ describe('crash safety', () => {
     try {
       report = await runCrashHarness({
         databaseUrl: database.url,
-        kills: 4,
+        kills: 3,
         gapMs: [1_000, 2_500],
         orderClients: 2,
         seed,
@@ -37,8 +37,8 @@ describe('crash safety', () => {
     }
     console.log(`crash harness (CRASH_SEED=${seed}): ${JSON.stringify(report)}`);
 
-    expect(report.kills).toBe(4);
-    expect(report.restarts).toBe(4);
+    expect(report.kills).toBe(3);
+    expect(report.restarts).toBe(3);
     expect(report.acknowledged).toBeGreaterThan(20);
     expect(failedChecks(report)).toEqual([]);
     // Pending work resumed on the survivors and the restarted processes.

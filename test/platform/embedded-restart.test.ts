@@ -25,7 +25,7 @@ async function api(path: string, init: RequestInit = {}) {
 }
 
 // Real processes with a real cluster: generous timeouts, since CI runs other test files alongside.
-describe('embedded PostgreSQL (no DATABASE_URL)', { timeout: 180_000 }, () => {
+describe('embedded PostgreSQL (no DATABASE_URL)', { timeout: 300_000 }, () => {
   const env = { DATABASE_URL: '', ORDERGRID_DATA_DIR: dataDir, ORDERGRID_ADMIN_KEY: adminKey };
 
   it('starts with the demo network, stops cleanly on SIGTERM, and keeps its data across a restart', async () => {
