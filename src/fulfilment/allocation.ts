@@ -284,6 +284,21 @@ export async function planAllocation(
 }
 
 /**
+ * Throws `StockMoved` so the caller's transaction rolls back and the order is planned again; with
+ * `withAtp` the positions themselves are read (through `db`) for the next decision.
+ */
+export async function planAgain(
+  db: Db,
+  routing: RoutingContext,
+  plan: AllocationPlan,
+  withAtp: boolean,
+): Promise<never> {
+  const skus = [...new Set(plan.order.lines.filter((l) => l.pending > 0).map((l) => l.sku))];
+  const freshAtp = withAtp ? await routing.readAtp(skus, db) : plan.freshAtp;
+  throw new StockMoved({ attempt: plan.attempts, ...(freshAtp ? { freshAtp } : {}) });
+}
+
+/**
  * Reserves a plan in the caller's transaction: capacity first (rows locked in (node, day) order),
  * then the units through the inventory service (positions locked in (node, sku) order, all or
  * nothing), so every transaction locks capacity before positions and none can deadlock. When
@@ -300,11 +315,7 @@ export async function reservePlan(
 ): Promise<Allocation> {
   const { order, trigger, claims } = plan;
   let drafts = plan.drafts;
-  const retry = async (withAtp: boolean): Promise<never> => {
-    const skus = [...new Set(order.lines.filter((l) => l.pending > 0).map((l) => l.sku))];
-    const freshAtp = withAtp ? await routing.readAtp(skus, trx) : plan.freshAtp;
-    throw new StockMoved({ attempt: plan.attempts, ...(freshAtp ? { freshAtp } : {}) });
-  };
+  const retry = (withAtp: boolean) => planAgain(trx, routing, plan, withAtp);
   if (drafts.length > 0) {
     if (!(await takeCapacity(trx, claims))) {
       await routing.refreshCapacity(trx);
@@ -332,6 +343,12 @@ export async function reservePlan(
       }
     }
   }
+  return allocationOf(plan, drafts);
+}
+
+/** The allocation a plan's reserved drafts make (none reserved: `drafts` is empty, all units wait). */
+export function allocationOf(plan: AllocationPlan, drafts: FoDraft[]): Allocation {
+  const { order, trigger } = plan;
   const allocated = new Map<string, number>();
   for (const d of drafts)
     for (const l of d.lines) allocated.set(l.orderLineId, (allocated.get(l.orderLineId) ?? 0) + l.quantity);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 
 export function capacityKey(nodeId: string, day: string): string {
@@ -20,6 +20,36 @@ export interface CapacityClaim {
   limit: number;
 }
 
+/** Claims in the canonical lock order: (node, day). */
+function sortedClaims<T extends { nodeId: string; day: string }>(claims: T[]): T[] {
+  return [...claims].sort((a, b) =>
+    a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
+  );
+}
+
+/**
+ * The CTE `cap` taking packages of several nodes' daily capacity inside a larger statement: one
+ * guarded upsert in (node, day) order (never read-modify-write). `cap` returns one row per claim
+ * that fitted: fewer rows than `claims.length` means a node is full, and the statement must not
+ * commit its other writes (the caller guards on the count).
+ */
+export function capacityClaimCte(claims: CapacityClaim[]): RawBuilder<unknown> {
+  const sorted = sortedClaims(claims);
+  return sql`
+    cap_c AS (
+      SELECT * FROM unnest(${sorted.map((c) => c.nodeId)}::text[], ${sorted.map((c) => c.day)}::date[],
+        ${sorted.map((c) => c.packages)}::int[], ${sorted.map((c) => c.limit)}::int[]) AS c(node_id, day, n, lim)
+    ),
+    cap AS (
+      INSERT INTO node_capacity_usage AS u (node_id, day, packages)
+      SELECT node_id, day, n FROM cap_c WHERE n <= lim ORDER BY node_id, day
+      ON CONFLICT (node_id, day) DO UPDATE SET packages = u.packages + excluded.packages
+      WHERE u.packages + excluded.packages
+        <= (SELECT c.lim FROM cap_c c WHERE c.node_id = u.node_id AND c.day = u.day)
+      RETURNING 1
+    )`;
+}
+
 /**
  * Takes packages of several nodes' daily capacity, all or nothing, in one statement: rows locked
  * in (node, day) order, each checked against its limit under the lock (never read-modify-write).
@@ -27,9 +57,7 @@ export interface CapacityClaim {
  */
 export async function takeCapacity(trx: Db, claims: CapacityClaim[]): Promise<boolean> {
   if (claims.length === 0) return true;
-  const sorted = [...claims].sort((a, b) =>
-    a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0,
-  );
+  const sorted = sortedClaims(claims);
   // Rows are created first (empty) so that the check below can lock every one of them.
   await sql`
     INSERT INTO node_capacity_usage (node_id, day, packages)
@@ -63,9 +91,7 @@ export async function freeCapacity(
   claims: { nodeId: string; day: string; packages: number }[],
 ): Promise<void> {
   if (claims.length === 0) return;
-  const sorted = [...claims].sort((a, b) =>
-    a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : a.day < b.day ? -1 : 1,
-  );
+  const sorted = sortedClaims(claims);
   await sql`
     UPDATE node_capacity_usage u SET packages = greatest(u.packages - c.n, 0)
     FROM (SELECT * FROM unnest(${sorted.map((c) => c.nodeId)}::text[], ${sorted.map((c) => c.day)}::date[],

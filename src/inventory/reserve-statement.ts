@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { EVENTS_CHANNEL } from '../events/outbox.ts';
 import type { Db } from '../platform/db/database.ts';
 
@@ -36,18 +36,12 @@ export interface ReserveRow {
 }
 
 /**
- * The whole reservation in ONE statement, so that without an outer transaction it runs as a
- * single autocommit round trip (one statement is atomic: all of it or none of it).
- *
- * A snapshot read first: if it already shows a shortage the statement answers without taking any
- * lock (a sold-out position does not queue buyers). Otherwise the positions are locked in
- * (node_id, sku) order (no deadlocks), checked against their latest committed counters, and only
- * if every line passes are `reserved` bumped (a guarded UPDATE, never read-modify-write) and the
- * reservation rows, the ledger rows and the events written: `reservation.created`, plus
- * `inventory.low-stock` for a position whose ATP crossed below its reorder point — the rows
- * `appendEvent` writes (aggregate sequence + event), and its notification.
+ * The reservation's CTEs (`lines`, `d`, `snap`, `pre`, `locked`, `chk`, `go`, `u`, `r`, `m`, `ev`,
+ * `seq`, `e`, `woke`) to embed in a larger statement; `go.ok` tells whether every line was reserved.
+ * `gate` (a SQL boolean, evaluated BEFORE any position is locked) lets the statement lock and
+ * reserve only when an earlier part of it succeeded (e.g. capacity claimed: capacity before stock).
  */
-export async function reserveStatement(trx: Db, w: ReserveWrite): Promise<ReserveRow[]> {
+export function reserveCtes(w: ReserveWrite, gate: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
   const n = w.lines.length;
   const ids = new Array<string>(n);
   const lineNos = new Array<number>(n);
@@ -64,8 +58,8 @@ export async function reserveStatement(trx: Db, w: ReserveWrite): Promise<Reserv
     skus[i] = l.sku;
     qtys[i] = l.quantity;
   }
-  const { rows } = await sql<ReserveRow>`
-    WITH lines AS (
+  return sql`
+    lines AS (
       SELECT * FROM unnest(${ids}::uuid[], ${lineNos}::int[], ${lineIds}::text[], ${nodes}::text[],
         ${skus}::text[], ${qtys}::int[]) AS l(id, line, line_id, node_id, sku, qty)
     ),
@@ -74,7 +68,7 @@ export async function reserveStatement(trx: Db, w: ReserveWrite): Promise<Reserv
       SELECT d.node_id, d.sku, d.qty, p.on_hand - p.reserved - p.safety_stock AS atp
       FROM d LEFT JOIN inventory_positions p ON p.node_id = d.node_id AND p.sku = d.sku
     ),
-    pre AS (SELECT bool_and(coalesce(atp >= qty, false)) AS ok FROM snap),
+    pre AS (SELECT ${gate} AND bool_and(coalesce(atp >= qty, false)) AS ok FROM snap),
     locked AS (
       SELECT p.node_id, p.sku, p.on_hand - p.reserved - p.safety_stock AS atp
       FROM inventory_positions p JOIN d ON d.node_id = p.node_id AND p.sku = d.sku
@@ -137,7 +131,24 @@ export async function reserveStatement(trx: Db, w: ReserveWrite): Promise<Reserv
       ORDER BY ev.ord, ev.aggregate_id
       RETURNING 1
     ),
-    woke AS (SELECT pg_notify(${EVENTS_CHANNEL}, '') FROM go WHERE ok AND (SELECT count(*) FROM e) > 0)
+    woke AS (SELECT pg_notify(${EVENTS_CHANNEL}, '') FROM go WHERE ok AND (SELECT count(*) FROM e) > 0)`;
+}
+
+/**
+ * The whole reservation in ONE statement, so that without an outer transaction it runs as a
+ * single autocommit round trip (one statement is atomic: all of it or none of it).
+ *
+ * A snapshot read first: if it already shows a shortage the statement answers without taking any
+ * lock (a sold-out position does not queue buyers). Otherwise the positions are locked in
+ * (node_id, sku) order (no deadlocks), checked against their latest committed counters, and only
+ * if every line passes are `reserved` bumped (a guarded UPDATE, never read-modify-write) and the
+ * reservation rows, the ledger rows and the events written: `reservation.created`, plus
+ * `inventory.low-stock` for a position whose ATP crossed below its reorder point — the rows
+ * `appendEvent` writes (aggregate sequence + event), and its notification.
+ */
+export async function reserveStatement(trx: Db, w: ReserveWrite): Promise<ReserveRow[]> {
+  const { rows } = await sql<ReserveRow>`
+    WITH ${reserveCtes(w)}
     SELECT 'u' AS part, node_id, sku, qty, NULL::int AS available FROM u
     WHERE (SELECT count(*) FROM woke) >= 0
     UNION ALL

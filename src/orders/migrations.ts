@@ -76,4 +76,19 @@ export const orderMigrations: Record<string, Migration> = {
       await sql`ALTER TABLE order_lines ADD COLUMN status text NOT NULL DEFAULT 'created'`.execute(db);
     },
   },
+  '0032-capture-guard': {
+    async up(db: Kysely<unknown>) {
+      // Aborts a one-statement capture (all of it: capacity, reservation, order) when one of its
+      // guards failed; the message names which (see capture-statement.ts).
+      await sql`
+        CREATE FUNCTION capture_guard(failure text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+          IF failure IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'OGC01', MESSAGE = failure;
+          END IF;
+          RETURN true;
+        END $$;
+      `.execute(db);
+    },
+  },
 };

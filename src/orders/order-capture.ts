@@ -10,6 +10,7 @@ import type { RoutingContext } from '../fulfilment/routing-context.ts';
 import { resolveDestination } from '../network/destination-resolver.ts';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors/app-error.ts';
+import { type CaptureRows, captureInOneStatement, fitsOneStatement } from './capture-statement.ts';
 import { writeCapture } from './capture-write.ts';
 import type { EventContext } from './order-events.ts';
 import type { OrderInput } from './order-input-schema.ts';
@@ -171,13 +172,15 @@ function captureRows(
 }
 
 /**
- * Captures an order: routes it (in memory, before any transaction), then ONE transaction reserves
- * the plan and writes the order, its lines, fulfilment orders, decision and events in a single
- * statement, and commits. Routing never fails the capture: what cannot be served is stored as
- * waiting (backordered, with its reason), so an accepted order is never lost. A repeat of a
- * captured channel order id returns the stored order (`created: false`): the write finds the key
- * taken (a concurrent repeat waits on the unique key for the first one's commit) and the repeat's
- * transaction rolls back, its reservations with it.
+ * Captures an order: routes it (in memory, before any write), then in the common case writes it
+ * in ONE autocommit statement (see capture-statement.ts): capacity, reservations, the order, its
+ * lines, fulfilment orders, decision and events, all or nothing. A plan with nothing to reserve,
+ * or one whose retries ran out, goes through a transaction instead (reserve, then one write).
+ * Routing never fails the capture: what cannot be served is stored as waiting (backordered, with
+ * its reason), so an accepted order is never lost. A repeat of a captured channel order id returns
+ * the stored order (`created: false`): the write finds the key taken (a concurrent repeat waits
+ * on the unique key for the first one's commit) and the repeat's writes are undone, reservations
+ * with them.
  */
 export async function captureOrder(
   deps: OrderDeps,
@@ -230,49 +233,52 @@ export async function captureOrder(
   };
   const ordered = lines.reduce((s, l) => s + l.quantity, 0);
 
-  // Routing runs before the transaction (no connection or lock held while the engine works); the
-  // transaction is then two statements and a commit: reserve, and everything else in one write.
+  const rowsFor = (allocation: Allocation): CaptureRows => {
+    const counts = emptyCounts();
+    counts.ordered = ordered;
+    counts.pending = allocation.pendingAfter;
+    if (holds.length > 0) counts.created = ordered - counts.pending;
+    else counts.released = ordered - counts.pending;
+    const status = deriveOrderStatus(counts, true);
+    const rows = captureRows(input, id, destination, lines, allocation, status, now, placedAt);
+    const events = [
+      { type: 'order.created', payload: orderSummary(input, id, fulfilment, serviceLevel, holds, lines) },
+      ...allocation.events,
+      ...rows.lines.map((l) => ({
+        type: `order-line.${l.status}`,
+        payload: { orderId: id, lineId: l.id, lineNo: l.line_no, sku: l.sku, from: 'created', to: l.status },
+      })),
+      {
+        type: orderEventType(status),
+        payload: {
+          orderId: id,
+          from: 'created',
+          to: status,
+          reason: allocation.reason,
+          outcome: allocation.decision?.outcome ?? null,
+          fulfilmentOrders: allocation.fulfilmentOrders.map((f) => f.id),
+        },
+      },
+    ];
+    return { ...rows, events };
+  };
+
+  // Routing runs before any write (no connection or lock held while the engine works). The common
+  // case is then ONE autocommit statement; the rest (nothing to reserve, retries run out) is a
+  // transaction: reserve, and everything else in one write.
   const outcome = await withAllocationRetry(async (hint) => {
     const plan = await planAllocation(deps.db, deps.routing, allocatable, 'capture', now, hint);
+    if (fitsOneStatement(plan)) {
+      const one = await captureInOneStatement(deps.db, deps.routing, plan, rowsFor, ectx, now);
+      if (one !== 'fallback') return one;
+    }
     return deps.db
       .transaction()
       .execute(async (trx) => {
         const allocation = await reservePlan(trx, deps.routing, plan, ectx);
-        const counts = emptyCounts();
-        counts.ordered = ordered;
-        counts.pending = allocation.pendingAfter;
-        if (holds.length > 0) counts.created = ordered - counts.pending;
-        else counts.released = ordered - counts.pending;
-        const status = deriveOrderStatus(counts, true);
-        const rows = captureRows(input, id, destination, lines, allocation, status, now, placedAt);
-        const events = [
-          { type: 'order.created', payload: orderSummary(input, id, fulfilment, serviceLevel, holds, lines) },
-          ...allocation.events,
-          ...rows.lines.map((l) => ({
-            type: `order-line.${l.status}`,
-            payload: {
-              orderId: id,
-              lineId: l.id,
-              lineNo: l.line_no,
-              sku: l.sku,
-              from: 'created',
-              to: l.status,
-            },
-          })),
-          {
-            type: orderEventType(status),
-            payload: {
-              orderId: id,
-              from: 'created',
-              to: status,
-              reason: allocation.reason,
-              outcome: allocation.decision?.outcome ?? null,
-              fulfilmentOrders: allocation.fulfilmentOrders.map((f) => f.id),
-            },
-          },
-        ];
+        const rows = rowsFor(allocation);
         // Captured before (or concurrently, and that one committed first): undo the reservations.
-        if (!(await writeCapture(trx, rows.order, rows.lines, allocation, events, ectx)))
+        if (!(await writeCapture(trx, rows.order, rows.lines, allocation, rows.events, ectx)))
           throw new AlreadyCaptured();
         return { allocation, rows };
       })
