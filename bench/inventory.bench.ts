@@ -22,9 +22,10 @@ import { ceilingRate, makeOrders, serviceRate } from './inventory/reservation-wo
  * Reservations: 3-line orders through the service layer versus the bare SQL ceiling (the same
  * guarded updates, one statement per order, same concurrency), alternating runs, medians.
  * Read side: availability look-ups in-process and over HTTP, and index staleness.
- * Feed: CSV files of 100,000 and N receipt rows onto existing positions, parsed, validated and
- * applied through the feed service (COPY into staging + set-based SQL); the first load of N rows
- * (creating the positions) is reported apart. The load average is reported with the figures.
+ * Feed: CSV files of 100,000 and N receipt rows, and N counts, onto existing positions, parsed,
+ * validated and applied through the feed service (COPY into staging + set-based SQL); the first
+ * load of N rows (creating the positions) is reported apart. The load average is reported with
+ * the figures.
  */
 async function seedNetwork(db: Db, nodes: number, skus: number) {
   await sql`
@@ -125,12 +126,17 @@ async function reservations(
   ctx.log('ledger after the service runs: verifies');
 }
 
-/** A CSV of `rows` receipts over positions BN-(i % 100) x BS-(i / 100), each source id new. */
-function feedCsv(rows: number, tag: string, sequence: number): string {
-  const lines = ['kind,nodeId,sku,quantity,source,sourceId,sequence'];
+/**
+ * A CSV of `rows` receipts (or counts taken a minute ago: a store's nightly snapshot) over
+ * positions BN-(i % 100) x BS-(i / 100), each source id new.
+ */
+function feedCsv(rows: number, tag: string, sequence: number, kind: 'receipt' | 'count' = 'receipt'): string {
+  const lines = ['kind,nodeId,sku,quantity,source,sourceId,sequence,asOf'];
+  const asOf = kind === 'count' ? new Date(Date.now() - 60_000).toISOString() : '';
   for (let i = 0; i < rows; i++) {
+    const quantity = kind === 'count' ? 500 + (i % 11) : 1 + (i % 7);
     lines.push(
-      `receipt,BN-${(i % 100) + 1},BS-${Math.floor(i / 100) + 1},${1 + (i % 7)},erp,${tag}-${i},${sequence}`,
+      `${kind},BN-${(i % 100) + 1},BS-${Math.floor(i / 100) + 1},${quantity},erp,${tag}-${i},${sequence},${asOf}`,
     );
   }
   return lines.join('\n');
@@ -162,6 +168,12 @@ async function feeds(ctx: BenchContext, db: Db, rows: number, runs: number): Pro
   }
   const small = Math.min(100_000, rows);
   const smallSeconds = await importCsv(ctx, db, feedCsv(small, 'small', sequence++), String(small));
+  const countSeconds = await importCsv(
+    ctx,
+    db,
+    feedCsv(rows, 'counts', sequence++, 'count'),
+    `${rows} counts`,
+  );
   const seconds = median(times);
   ctx.report(
     'feed_rows_per_s',
@@ -180,6 +192,12 @@ async function feeds(ctx: BenchContext, db: Db, rows: number, runs: number): Pro
     Math.round(small / smallSeconds),
     'rows/s',
     `${small} rows onto existing positions`,
+  );
+  ctx.report(
+    rows === 1_000_000 ? 'feed_counts_million_s' : 'feed_counts_seconds',
+    Math.round(countSeconds * 10) / 10,
+    's',
+    `${rows} counts (a nightly snapshot) onto existing positions, CSV text to commit`,
   );
   ctx.report(
     'feed_first_load_s',

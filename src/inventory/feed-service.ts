@@ -140,16 +140,32 @@ async function stage(trx: Db, rows: FeedRow[]): Promise<void> {
   if (rows.length > 1_000) await sql`ANALYZE feed_keys`.execute(trx);
 }
 
+/** Locks the batch's existing positions in (node_id, sku) order; returns how many, and the batch's keys. */
+async function lockPositions(trx: Db): Promise<{ locked: number; keys: number }> {
+  const { rows } = await sql<{ locked: number; keys: number }>`
+    WITH l AS (
+      SELECT 1 FROM inventory_positions p JOIN feed_keys k ON k.node_id = p.node_id AND k.sku = p.sku
+      ORDER BY p.node_id, p.sku FOR NO KEY UPDATE OF p
+    ) SELECT (SELECT count(*) FROM l)::int AS locked, (SELECT count(*) FROM feed_keys)::int AS keys`.execute(
+    trx,
+  );
+  return rows[0]!;
+}
+
 /**
- * New positions start empty with the effective safety stock (only the missing ones go through the
- * insert: an anti-join, not a conflict probe per row); then every position of the batch is locked
- * in (node_id, sku) order, so concurrent feeds and reservations never deadlock and the marks,
- * counts and ledger read below cannot change under us.
+ * Every position of the batch is locked in (node_id, sku) order, so concurrent feeds and
+ * reservations never deadlock and the marks, counts and ledger read below cannot change under us.
+ * The existing ones are locked first: a nightly feed over known positions then needs no
+ * anti-join at all. Missing ones are inserted empty with the effective safety stock (an anti-join,
+ * not a conflict probe per row); rows this transaction inserts are its own until commit. Only if
+ * another transaction created one of them meanwhile (the insert skipped it) is the set locked again.
  */
 async function createAndLockPositions(trx: Db): Promise<void> {
+  const { locked, keys } = await lockPositions(trx);
+  if (locked === keys) return;
   // The nodes' kinds are read under FOR KEY SHARE: a concurrent kind change commits first and is
   // read here, or waits for this feed and recomputes its new positions (recomputeNodeSafetyStock).
-  await sql`
+  const inserted = await sql`
     WITH n AS (
       SELECT id, kind FROM nodes WHERE id IN (SELECT node_id FROM feed_keys) ORDER BY id FOR KEY SHARE
     )
@@ -162,11 +178,7 @@ async function createAndLockPositions(trx: Db): Promise<void> {
     WHERE NOT EXISTS (SELECT 1 FROM inventory_positions p WHERE p.node_id = k.node_id AND p.sku = k.sku)
     ORDER BY k.node_id, k.sku
     ON CONFLICT DO NOTHING`.execute(trx);
-  await sql`
-    WITH l AS (
-      SELECT 1 FROM inventory_positions p JOIN feed_keys k ON k.node_id = p.node_id AND k.sku = p.sku
-      ORDER BY p.node_id, p.sku FOR NO KEY UPDATE OF p
-    ) SELECT count(*) FROM l`.execute(trx);
+  if (locked + Number(inserted.numAffectedRows ?? 0) < keys) await lockPositions(trx);
 }
 
 function rejectNegative(bad: { row_no: number; on_hand: number; result: number }[], what: string): void {
