@@ -25,10 +25,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `ordergrid serve` as a real child process and waits until /health answers. */
 /** Webhook secrets are sealed with this key in test servers (DATABASE_URL without a key refuses webhooks). */
 export const TEST_SECRET_KEY = '5c'.repeat(32);
 
+/** Starts `ordergrid serve` as a real child process and waits until /health answers. */
 export async function startServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
@@ -55,7 +55,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}):\n${out}`);
     try {
-      const res = await fetch(`${baseUrl}/health`);
+      // Bounded: a connection accepted while the process is still starting must not hang the poll.
+      const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) break;
     } catch {
       // not listening yet
@@ -73,7 +74,12 @@ export async function startServer(env: Record<string, string>, timeoutMs = 120_0
     output: () => out,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
-      return exited;
+      // A process that does not exit fails the test with its output instead of hanging it.
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 90_000);
+      const code = await exited.finally(() => clearTimeout(timer));
+      if (proc.signalCode === 'SIGKILL' && signal !== 'SIGKILL')
+        throw new Error(`server did not exit within 90 s of ${signal}:\n${out}`);
+      return code;
     },
   };
 }
