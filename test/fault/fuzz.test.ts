@@ -37,12 +37,13 @@ describe('fuzzing every route from the OpenAPI document', () => {
     const message = summary(report);
     expect(report.failures, message).toEqual([]);
     expect(report.stateChanges, message).toEqual([]);
-    // Every route of the route table was exercised, and most rejections were checked for state.
+    // Every route of the route table was exercised, and a good share of rejections (batches that mix
+    // in a request which may be accepted are not digest-checked) were checked for state.
     const missing = target.app.routeTable
       .map((r) => `${r.method} ${r.url}`)
       .filter((label) => !report.perRoute.has(label));
     expect(missing, message).toEqual([]);
-    expect(report.rejectedChecked, message).toBeGreaterThan(REQUESTS / 2);
+    expect(report.rejectedChecked, message).toBeGreaterThan(REQUESTS / 3);
   }, 240_000); // about 15 s on a quiet machine
 });
 

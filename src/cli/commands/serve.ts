@@ -38,6 +38,9 @@ export async function serve(): Promise<void> {
   let services: Services | undefined;
   let app: AppInstance | undefined;
   let jobs: JobRunner | undefined;
+  // A SIGTERM can arrive while the runner is still starting: shutdown must wait for it and stop it
+  // before the pool closes, or a job starting then would use an ended pool.
+  let jobsStarting: Promise<JobRunner> | undefined;
   let stream: StreamPublisher | undefined;
   let timers: { stop(): Promise<void> } | undefined;
   const shutdown = async (signal: string) => {
@@ -53,7 +56,8 @@ export async function serve(): Promise<void> {
         await app.close().finally(() => clearInterval(sweep));
       }
       await timers?.stop();
-      await jobs?.stop(); // lets running jobs finish
+      const runner = jobs ?? (await jobsStarting?.catch(() => undefined));
+      await runner?.stop(); // lets running jobs finish
       await stream?.stop();
       await services?.availability.stop();
       await services?.policies.stop();
@@ -122,7 +126,7 @@ export async function serve(): Promise<void> {
     log.info(`OrderGrid listening on http://${config.host}:${config.port} (database: ${database.where})`);
     if (config.worker) {
       const pool = database.handle.pool;
-      jobs = await startJobRunner({
+      jobsStarting = startJobRunner({
         pgPool: pool,
         db,
         log: (level, message) => log[level](message),
@@ -130,6 +134,7 @@ export async function serve(): Promise<void> {
         onStart: () =>
           Promise.all([kickWebhookDispatch(pool), kickChannelFeedRefresh(pool)]).then(() => undefined),
       });
+      jobs = await jobsStarting;
     }
     if (stopping) return;
     if (config.natsUrl) {
