@@ -20,7 +20,8 @@ import { ceilingRate, makeOrders, serviceRate } from './inventory/reservation-wo
  *     --changes, --connections, --pipelining, --skip-http)
  *
  * Reservations: 3-line orders through the service layer versus the bare SQL ceiling (the same
- * guarded updates, one statement per order, same concurrency), alternating runs, medians.
+ * guarded updates, one statement per order, same concurrency), alternating runs, medians. The
+ * service batches concurrent requests (group commit); its rate with batching off is reported too.
  * Read side: availability look-ups in-process and over HTTP, and index staleness.
  * Feed: CSV files of 100,000 and N receipt rows, and N counts, onto existing positions, parsed,
  * validated and applied through the feed service (COPY into staging + set-based SQL); the first
@@ -93,16 +94,31 @@ async function reservations(
   o: { orders: number; concurrency: number; runs: number; nodeIds: string[]; skus: string[] },
 ): Promise<void> {
   const service: number[] = [];
+  const unbatched: number[] = [];
   const ceiling: number[] = [];
   for (let run = 0; run < o.runs; run++) {
     const work = makeOrders(o.orders, o.nodeIds, o.skus, 1 + run);
     service.push(await serviceRate(db, work, o.concurrency, `run${run}`));
     ceiling.push(await ceilingRate(db, makeOrders(o.orders, o.nodeIds, o.skus, 101 + run), o.concurrency));
+    const alone = makeOrders(o.orders, o.nodeIds, o.skus, 201 + run);
+    unbatched.push(await serviceRate(db, alone, o.concurrency, `alone${run}`, false));
     ctx.log(
-      `run ${run + 1}: service ${service.at(-1)?.toFixed(0)}/s, ceiling ${ceiling.at(-1)?.toFixed(0)}/s`,
+      `run ${run + 1}: service ${service.at(-1)?.toFixed(0)}/s, ceiling ${ceiling.at(-1)?.toFixed(0)}/s, service without batching ${unbatched.at(-1)?.toFixed(0)}/s`,
     );
   }
   const ratios = service.map((s, i) => s / ceiling[i]!);
+  ctx.report(
+    'reservations_unbatched_per_s',
+    median(unbatched),
+    'orders/s',
+    'the service with every order written by its own statement (no group commit)',
+  );
+  ctx.report(
+    'unbatched_ceiling_ratio',
+    median(unbatched.map((s, i) => s / ceiling[i]!)),
+    'ratio',
+    'median of per-run ratios, batching off',
+  );
   ctx.report(
     'reservations_per_s',
     median(service),

@@ -85,8 +85,10 @@ async function ceiling(
         const skus = body.lines.map((l) => l.sku);
         const qty = body.lines.map((l) => l.quantity);
         const started = performance.now();
-        await pool.query(
-          `WITH o AS (
+        // Named: parsed and planned once per connection, as the service's statements are.
+        await pool.query({
+          name: 'ceiling-order',
+          text: `WITH o AS (
              INSERT INTO orders (id, channel, external_id, status, customer, destination, dest_lat, dest_lon, fulfilment,
                service_level, priority, currency, placed_at)
              VALUES ($1, 'web', $2, 'released', $3::jsonb, $4::jsonb, $5, $6, 'ship', 'standard', 2, 'USD', now())
@@ -108,7 +110,7 @@ async function ceiling(
              INSERT INTO events (id, type, aggregate_type, aggregate_id, aggregate_seq, payload)
              VALUES (gen_random_uuid(), 'order.created', 'order-ceiling', $1, 1, $4::jsonb))
            SELECT count(*) FROM p`,
-          [
+          values: [
             id,
             body.externalId,
             JSON.stringify(body.customer),
@@ -119,7 +121,7 @@ async function ceiling(
             qty,
             node,
           ],
-        );
+        });
         latencies.push(performance.now() - started);
         done++;
       }

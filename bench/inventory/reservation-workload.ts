@@ -47,15 +47,19 @@ async function drive(
   return orders.length / ((performance.now() - started) / 1000);
 }
 
-/** Orders per second through the service layer (ledger rows, reservation rows, outbox event). */
+/**
+ * Orders per second through the service layer (ledger rows, reservation rows, outbox event);
+ * `batch` false writes each order by its own statement (no group commit).
+ */
 export async function serviceRate(
   db: Db,
   orders: OrderLine[][],
   concurrency: number,
   tag: string,
+  batch = true,
 ): Promise<number> {
   return drive(orders, concurrency, async (lines, i) => {
-    const result = await reserve(db, { lines, owner: { type: 'order', id: `${tag}-${i}` } });
+    const result = await reserve(db, { lines, owner: { type: 'order', id: `${tag}-${i}` } }, {}, { batch });
     if (!result.ok) throw new Error('bench stock ran out');
   });
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors/app-error.ts';
+import { batcherFor } from './reservation-batcher.ts';
 import type {
   OperationContext,
   OwnerRef,
@@ -63,6 +64,7 @@ export async function reserve(
   db: Db,
   request: ReserveRequest,
   ctx: OperationContext = {},
+  options: { batch?: boolean } = {},
 ): Promise<ReserveResult> {
   const now = new Date();
   const requestId = randomUUID();
@@ -121,9 +123,12 @@ export async function reserve(
     shortages: await shortagesFor(trx, lines, failed),
   });
 
-  // Without an idempotency key or an outer transaction: one autocommit statement, one round trip.
+  // Without an idempotency key or an outer transaction: one autocommit statement, one round trip,
+  // shared with the requests that arrive together (see ReservationBatcher).
   if (key === undefined && !db.isTransaction) {
-    const failed = (await reserveStatement(db, write)).filter((r) => r.part === 'c');
+    const rows =
+      options.batch === false ? await reserveStatement(db, write) : await batcherFor(db).reserve(write);
+    const failed = rows.filter((r) => r.part === 'c');
     return failed.length > 0 ? shortage(db, failed) : success;
   }
 

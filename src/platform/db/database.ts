@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { StatementNamer, usePreparedStatements } from './prepared-statements.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -40,6 +41,10 @@ export function createDb(connectionString: string, poolSize = 20, settings: Pool
   pool.on('error', () => undefined);
   // Same for a checked-out client (graphile-worker checks that these handlers exist).
   pool.on('connect', (client) => client.on('error', () => undefined));
+  if (process.env.DATABASE_PREPARED_STATEMENTS !== 'false') {
+    const namer = new StatementNamer();
+    pool.on('connect', (client) => usePreparedStatements(client, namer));
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
