@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import { appendEvent } from '../events/outbox.ts';
 import type { Db } from '../platform/db/database.ts';
-import { AppError, type FieldProblem } from '../platform/errors/app-error.ts';
 import { copyInto, copyText } from './copy-into.ts';
+import { applyChanges, rejectedRows } from './feed-apply.ts';
 import { appendAdjustedEvents } from './feed-events.ts';
-import { advanceFeedMarks, classifyFeed, type FeedReport, summariseFeed } from './feed-plan.ts';
+import { type FeedOrder, orderFeed } from './feed-order.ts';
+import { advanceFeedMarks, classifyFeed, type FeedReport, summariseFeed, tallyFeed } from './feed-plan.ts';
 import { type FeedRow, feedPointer, MAX_PROBLEMS } from './feed-rows.ts';
 import { inTransaction } from './in-transaction.ts';
 import { appendLowStock } from './low-stock.ts';
@@ -29,9 +30,10 @@ export interface FeedOptions {
 /** Sorts, hashes and window functions over a large batch stay in memory (this transaction only). */
 const FEED_WORK_MEM = '256MB';
 
-function* copyChunks(rows: FeedRow[]): Generator<string> {
+function* copyChunks(rows: FeedRow[], order: Uint32Array): Generator<string> {
   let chunk = '';
-  for (let i = 0; i < rows.length; i++) {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     const r = rows[i]!;
     chunk += `${i}\t${r.kind}\t${copyText(r.nodeId)}\t${copyText(r.sku)}\t${r.quantity}\t${copyText(r.source)}\t${copyText(
       r.sourceId,
@@ -44,15 +46,6 @@ function* copyChunks(rows: FeedRow[]): Generator<string> {
     }
   }
   if (chunk) yield chunk;
-}
-
-function rejected(problems: FieldProblem[]): AppError {
-  const first = problems[0];
-  return new AppError(
-    'invalid-feed-row',
-    `${problems.length}${problems.length >= MAX_PROBLEMS ? '+' : ''} rows are not valid${first ? `; first: ${first.pointer} ${first.detail}` : ''}; nothing was applied`,
-    { errors: problems },
-  );
 }
 
 /**
@@ -75,18 +68,22 @@ export async function applyFeed(db: Db, rows: FeedRow[], options: FeedOptions = 
     await sql`SELECT set_config('work_mem', ${FEED_WORK_MEM}, true), set_config('jit', 'off', true)`.execute(
       trx,
     );
-    await stage(trx, rows);
+    const shape = orderFeed(rows);
+    // With each position named once, the staged rows are the batch's keys, already in key order.
+    const keys = shape.positionRepeats ? sql`feed_keys` : sql`feed_rows`;
+    await stage(trx, rows, shape);
     await lockSafetyShared(trx);
-    await createAndLockPositions(trx);
-    await classifyFeed(trx, rows.length > 1_000);
+    await createAndLockPositions(trx, keys);
+    await classifyFeed(trx, rows.length > 1_000, shape);
     await sql`
       CREATE TEMP TABLE feed_changed (
         step integer NOT NULL, node_id text NOT NULL, sku text NOT NULL, crossed boolean NOT NULL
       ) ON COMMIT DROP`.execute(trx);
-    await applyDeltas(trx, actor, correlationId);
-    await applyCounts(trx, actor, correlationId);
-    await advanceFeedMarks(trx);
-    const report = await summariseFeed(trx, feedId, rows.length);
+    const tally = await tallyFeed(trx);
+    const once = !shape.positionRepeats;
+    const positions = tally.apply ? await applyChanges(trx, tally, actor, correlationId, bulk, once) : 0;
+    if (tally.apply) await advanceFeedMarks(trx, once);
+    const report = await summariseFeed(trx, feedId, rows.length, tally, positions);
 
     if (bulk) {
       const { skipped: _skipped, ...summary } = report;
@@ -108,14 +105,14 @@ export async function applyFeed(db: Db, rows: FeedRow[], options: FeedOptions = 
 }
 
 /** COPY into the staging table, then one set check of nodes and items naming every bad row. */
-async function stage(trx: Db, rows: FeedRow[]): Promise<void> {
+async function stage(trx: Db, rows: FeedRow[], shape: FeedOrder): Promise<void> {
   await sql`
     CREATE TEMP TABLE feed_rows (
       row_no integer NOT NULL, kind text NOT NULL, node_id text NOT NULL, sku text NOT NULL,
       quantity integer NOT NULL, source text NOT NULL, source_id text NOT NULL, sequence bigint,
       as_of timestamptz, reason text, correlation_id text
     ) ON COMMIT DROP`.execute(trx);
-  await copyInto(trx, 'COPY feed_rows FROM STDIN', copyChunks(rows));
+  await copyInto(trx, 'COPY feed_rows FROM STDIN', copyChunks(rows, shape.order));
   if (rows.length > 1_000) await sql`ANALYZE feed_rows`.execute(trx);
 
   const unknown = await sql<{ row_no: number; no_node: boolean; no_sku: boolean }>`
@@ -123,7 +120,7 @@ async function stage(trx: Db, rows: FeedRow[]): Promise<void> {
     FROM feed_rows f LEFT JOIN nodes n ON n.id = f.node_id LEFT JOIN items i ON i.sku = f.sku
     WHERE n.id IS NULL OR i.sku IS NULL ORDER BY f.row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
   if (unknown.rows.length) {
-    throw rejected(
+    throw rejectedRows(
       unknown.rows.flatMap((r) => [
         ...(r.no_node
           ? [{ pointer: feedPointer(r.row_no, 'nodeId'), detail: 'no such node', in: 'body' as const }]
@@ -134,19 +131,21 @@ async function stage(trx: Db, rows: FeedRow[]): Promise<void> {
       ]),
     );
   }
-  // The batch's positions, once each, for the joins below.
+  // The batch's positions, once each, for the joins below (the staged rows themselves when no
+  // position repeats).
+  if (!shape.positionRepeats) return;
   await sql`
     CREATE TEMP TABLE feed_keys ON COMMIT DROP AS SELECT DISTINCT node_id, sku FROM feed_rows`.execute(trx);
   if (rows.length > 1_000) await sql`ANALYZE feed_keys`.execute(trx);
 }
 
 /** Locks the batch's existing positions in (node_id, sku) order; returns how many, and the batch's keys. */
-async function lockPositions(trx: Db): Promise<{ locked: number; keys: number }> {
+async function lockPositions(trx: Db, keys: RawBuilder<unknown>): Promise<{ locked: number; keys: number }> {
   const { rows } = await sql<{ locked: number; keys: number }>`
     WITH l AS (
-      SELECT 1 FROM inventory_positions p JOIN feed_keys k ON k.node_id = p.node_id AND k.sku = p.sku
+      SELECT 1 FROM inventory_positions p JOIN ${keys} k ON k.node_id = p.node_id AND k.sku = p.sku
       ORDER BY p.node_id, p.sku FOR NO KEY UPDATE OF p
-    ) SELECT (SELECT count(*) FROM l)::int AS locked, (SELECT count(*) FROM feed_keys)::int AS keys`.execute(
+    ) SELECT (SELECT count(*) FROM l)::int AS locked, (SELECT count(*) FROM ${keys})::int AS keys`.execute(
     trx,
   );
   return rows[0]!;
@@ -160,110 +159,25 @@ async function lockPositions(trx: Db): Promise<{ locked: number; keys: number }>
  * not a conflict probe per row); rows this transaction inserts are its own until commit. Only if
  * another transaction created one of them meanwhile (the insert skipped it) is the set locked again.
  */
-async function createAndLockPositions(trx: Db): Promise<void> {
-  const { locked, keys } = await lockPositions(trx);
+async function createAndLockPositions(trx: Db, batchKeys: RawBuilder<unknown>): Promise<void> {
+  const { locked, keys } = await lockPositions(trx, batchKeys);
   if (locked === keys) return;
   // The nodes' kinds are read under FOR KEY SHARE: a concurrent kind change commits first and is
   // read here, or waits for this feed and recomputes its new positions (recomputeNodeSafetyStock).
   const inserted = await sql`
     WITH n AS (
-      SELECT id, kind FROM nodes WHERE id IN (SELECT node_id FROM feed_keys) ORDER BY id FOR KEY SHARE
+      SELECT id, kind FROM nodes WHERE id IN (SELECT node_id FROM ${batchKeys}) ORDER BY id FOR KEY SHARE
     )
     INSERT INTO inventory_positions (node_id, sku, on_hand, reserved, safety_stock)
     SELECT k.node_id, k.sku, 0, 0, coalesce(ns.safety_stock, d.safety_stock, 0)
-    FROM feed_keys k
+    FROM ${batchKeys} k
     JOIN n ON n.id = k.node_id
     LEFT JOIN node_safety_stock ns ON ns.node_id = k.node_id
     LEFT JOIN safety_stock_defaults d ON d.node_kind = n.kind
     WHERE NOT EXISTS (SELECT 1 FROM inventory_positions p WHERE p.node_id = k.node_id AND p.sku = k.sku)
     ORDER BY k.node_id, k.sku
     ON CONFLICT DO NOTHING`.execute(trx);
-  if (locked + Number(inserted.numAffectedRows ?? 0) < keys) await lockPositions(trx);
-}
-
-function rejectNegative(bad: { row_no: number; on_hand: number; result: number }[], what: string): void {
-  if (bad.length === 0) return;
-  throw rejected(
-    bad.map((b) => ({
-      pointer: feedPointer(b.row_no, 'quantity'),
-      detail: `${what} would leave on hand at ${b.result} (it is ${b.on_hand}); on hand cannot go below zero`,
-      in: 'body' as const,
-    })),
-  );
-}
-
-/**
- * Updates the positions of `changes` (a query of node_id, sku, delta) with their final counts in
- * one statement and records in feed_changed which ones changed and which crossed below their
- * reorder point.
- */
-function updatePositions(step: number, changes: RawBuilder<unknown>) {
-  return sql`
-    WITH d AS (${changes}),
-    u AS (
-      UPDATE inventory_positions p
-      SET on_hand = p.on_hand + d.delta, version = p.version + 1, updated_at = now()
-      FROM d WHERE p.node_id = d.node_id AND p.sku = d.sku AND d.delta <> 0
-      RETURNING p.node_id, p.sku, p.on_hand, p.reserved, p.safety_stock, p.reorder_point, d.delta
-    )
-    INSERT INTO feed_changed (step, node_id, sku, crossed)
-    SELECT ${step}, node_id, sku, coalesce(reorder_point IS NOT NULL
-      AND greatest(on_hand - delta - reserved - safety_stock, 0) >= reorder_point
-      AND greatest(on_hand - reserved - safety_stock, 0) < reorder_point, false)
-    FROM u`;
-}
-
-async function applyDeltas(trx: Db, actor: string | null, correlationId: string): Promise<void> {
-  await sql`
-    CREATE TEMP TABLE feed_deltas ON COMMIT DROP AS
-    SELECT node_id, sku, sum(quantity)::int AS delta, max(row_no) AS row_no
-    FROM feed_plan WHERE status = 'apply' AND kind <> 'count' GROUP BY node_id, sku`.execute(trx);
-  const negative = await sql<{ row_no: number; on_hand: number; result: number }>`
-    SELECT d.row_no, p.on_hand, (p.on_hand + d.delta)::int AS result
-    FROM feed_deltas d JOIN inventory_positions p ON p.node_id = d.node_id AND p.sku = d.sku
-    WHERE p.on_hand + d.delta < 0 ORDER BY d.row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
-  rejectNegative(negative.rows, 'the changes to this position');
-  await updatePositions(1, sql`SELECT node_id, sku, delta FROM feed_deltas`).execute(trx);
-  await sql`
-    INSERT INTO inventory_movements (node_id, sku, kind, on_hand_delta, reserved_delta, reason, actor, source,
-      source_id, correlation_id, occurred_at)
-    SELECT node_id, sku, kind, quantity, 0, reason, ${actor}, source, source_id,
-      coalesce(correlation_id, ${correlationId}), coalesce(as_of, now())
-    FROM feed_plan WHERE status = 'apply' AND kind <> 'count' ORDER BY row_no`.execute(trx);
-}
-
-async function applyCounts(trx: Db, actor: string | null, correlationId: string): Promise<void> {
-  // Ledger on hand as of T = current on hand minus the movements after T (deltas of this batch
-  // included: they were applied first).
-  await sql`
-    CREATE TEMP TABLE feed_counts ON COMMIT DROP AS
-    SELECT c.row_no, c.node_id, c.sku, c.quantity, c.as_of, c.source, c.source_id, c.reason, c.correlation_id,
-      p.on_hand, (c.quantity - (p.on_hand - coalesce(a.moved, 0)))::int AS correction
-    FROM feed_plan c
-    JOIN inventory_positions p ON p.node_id = c.node_id AND p.sku = c.sku
-    LEFT JOIN LATERAL (
-      SELECT sum(m.on_hand_delta) AS moved FROM inventory_movements m
-      WHERE m.node_id = c.node_id AND m.sku = c.sku AND m.occurred_at > c.as_of
-    ) a ON true
-    WHERE c.status = 'apply' AND c.kind = 'count'`.execute(trx);
-  const negative = await sql<{ row_no: number; on_hand: number; result: number }>`
-    SELECT row_no, on_hand, on_hand + correction AS result FROM feed_counts
-    WHERE on_hand + correction < 0 ORDER BY row_no LIMIT ${MAX_PROBLEMS}`.execute(trx);
-  rejectNegative(negative.rows, 'this count, with the movements recorded after it,');
-  await updatePositions(2, sql`SELECT node_id, sku, correction AS delta FROM feed_counts`).execute(trx);
-  await sql`
-    INSERT INTO inventory_movements (node_id, sku, kind, on_hand_delta, reserved_delta, reason, actor, source,
-      source_id, correlation_id, occurred_at)
-    SELECT node_id, sku, 'count-correction', correction, 0, coalesce(reason, 'counted ' || quantity), ${actor},
-      source, source_id, coalesce(correlation_id, ${correlationId}), as_of
-    FROM feed_counts WHERE correction <> 0 ORDER BY row_no`.execute(trx);
-  await sql`
-    INSERT INTO inventory_last_counts AS lc (node_id, sku, counted_at, counted, source, source_id)
-    SELECT node_id, sku, as_of, quantity, source, source_id FROM feed_counts
-    ON CONFLICT (node_id, sku) DO UPDATE
-    SET counted_at = excluded.counted_at, counted = excluded.counted, source = excluded.source,
-        source_id = excluded.source_id
-    WHERE excluded.counted_at > lc.counted_at`.execute(trx);
+  if (locked + Number(inserted.numAffectedRows ?? 0) < keys) await lockPositions(trx, batchKeys);
 }
 
 /** `inventory.low-stock` for each position whose ATP crossed below its reorder point (rare: per row). */
