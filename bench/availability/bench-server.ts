@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A throwaway database on the local server, and an `ordergrid serve` child process on it. */
 export interface BenchServer {
-  /** The child's process id (its CPU time is read from /proc). */
+  /** The child's process id (its CPU time, and its workers', is read from /proc). */
   pid: number;
   baseUrl: string;
   databaseUrl: string;
@@ -46,7 +46,7 @@ async function admin<T>(serverUrl: string, fn: (c: pg.Client) => Promise<T>): Pr
 
 export async function startBenchServer(
   serverUrl: string,
-  options: { logLevel: string; log: (m: string) => void },
+  options: { logLevel: string; log: (m: string) => void; workers?: number },
 ): Promise<BenchServer> {
   const name = `og_bench_availability_${Date.now().toString(36)}`;
   await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
@@ -69,6 +69,7 @@ export async function startBenchServer(
         ORDERGRID_DEMO: 'true',
         ORDERGRID_WORKER: 'false',
         LOG_LEVEL: options.logLevel,
+        ORDERGRID_WORKERS: String(options.workers ?? 1),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -112,8 +113,7 @@ export async function startBenchServer(
   }
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 0 elsewhere). */
-export function cpuMs(pid: number): number {
+function processCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
@@ -122,4 +122,19 @@ export function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU time (user + system) a process and its live child processes (the workers of
+ * `serve --workers N`) have used so far, in ms (Linux /proc; 0 elsewhere).
+ */
+export function cpuMs(pid: number): number {
+  let children: number[] = [];
+  try {
+    const list = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    children = list ? list.split(' ').map(Number) : [];
+  } catch {
+    // no such file: count the process alone
+  }
+  return children.reduce((sum, child) => sum + processCpuMs(child), processCpuMs(pid));
 }

@@ -19,9 +19,12 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   p99: number;
+  /** The client's own CPU time per request (user + system), in µs: it shares the cores with the server. */
+  clientCpuUs: number;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as LoadOptions;
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   connections: options.connections,
   pipelining: options.pipelining,
@@ -32,11 +35,13 @@ const result = await autocannon({
     ? { url: `${options.url}${options.paths[0]}` }
     : { url: options.url, requests: options.paths.map((path) => ({ method: 'GET' as const, path })) }),
 });
+const cpu = process.cpuUsage(cpuBefore);
 const out: LoadResult = {
   total: result.requests.total,
   duration: result.duration,
   non2xx: result.non2xx,
   errors: result.errors,
   p99: result.latency.p99,
+  clientCpuUs: (cpu.user + cpu.system) / Math.max(result.requests.total, 1),
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);

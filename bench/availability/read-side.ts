@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -16,7 +17,9 @@ import type { LoadOptions, LoadResult } from './load-client.ts';
  * The availability read side, measured for `npm run bench -- availability` and as part of
  * `npm run bench -- inventory`: in-process look-ups per second, HTTP look-ups per second against
  * an `ordergrid serve` child process, and the staleness of a second instance's index after a
- * change. Options: --runs 5 --seconds 5 --changes 200 --connections 32 --pipelining 10 --skip-http.
+ * change. Options: --runs 5 --seconds 5 --changes 200 --connections 32 --pipelining 10 --workers 2
+ * --skip-http. --workers is the server's process count (`ordergrid serve --workers`), reported
+ * with the figures; the server CPU per request is summed over all of its processes.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLIENT = join(dirname(fileURLToPath(import.meta.url)), 'load-client.ts');
@@ -152,16 +155,19 @@ async function http(
   runs: number,
   seconds: number,
   auth = true,
-): Promise<{ rate: number; cpuUsPerRequest: number }> {
+  warmUpFactor = 1,
+): Promise<{ rate: number; cpuUsPerRequest: number; clientCpuUsPerRequest: number }> {
   const rates: number[] = [];
   const cpu: number[] = [];
+  const clientCpu: number[] = [];
   for (let run = 0; run < runs + 1; run++) {
     const cpuBefore = cpuMs(server.pid);
     const result = await runClient({
       url: server.baseUrl,
       paths,
       ...client,
-      seconds: run === 0 ? 2 : seconds,
+      // Run 0 warms the JIT; each worker process sees 1/workers of the traffic, so it runs longer.
+      seconds: run === 0 ? Math.max(2, seconds) * warmUpFactor : seconds,
       headers: auth ? { authorization: `Bearer ${server.adminKey}` } : {},
     });
     if (result.non2xx > 0 || result.errors > 0) {
@@ -170,14 +176,15 @@ async function http(
     const rate = result.total / result.duration;
     const us = ((cpuMs(server.pid) - cpuBefore) * 1000) / result.total;
     ctx.log(
-      `  run ${run}${run === 0 ? ' (warm-up)' : ''}: ${Math.round(rate)} req/s, p99 ${result.p99} ms, server CPU ${us.toFixed(1)} µs/req`,
+      `  run ${run}${run === 0 ? ' (warm-up)' : ''}: ${Math.round(rate)} req/s, p99 ${result.p99} ms, server CPU ${us.toFixed(1)} µs/req, client CPU ${result.clientCpuUs.toFixed(1)} µs/req, load ${loadavg()[0]?.toFixed(2)}`,
     );
     if (run > 0) {
       rates.push(rate);
       cpu.push(us);
+      clientCpu.push(result.clientCpuUs);
     }
   }
-  return { rate: median(rates), cpuUsPerRequest: median(cpu) };
+  return { rate: median(rates), cpuUsPerRequest: median(cpu), clientCpuUsPerRequest: median(clientCpu) };
 }
 
 /** Writes a row, then polls a second instance's index until that version appears. */
@@ -250,7 +257,8 @@ export async function runReadSide(ctx: BenchContext): Promise<void> {
 
   const serverUrl = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-  const server = await startBenchServer(serverUrl, { logLevel, log: ctx.log });
+  const workers = option(ctx.args, 'workers', 2);
+  const server = await startBenchServer(serverUrl, { logLevel, log: ctx.log, workers });
   try {
     const { skus, pairs } = await loadStock(server.databaseUrl);
     const probe = `/v1/availability?skus=${encodeURIComponent(skus[0]!)}`;
@@ -270,32 +278,41 @@ export async function runReadSide(ctx: BenchContext): Promise<void> {
       return `/v1/availability?skus=${three.join(',')}&channel=web`;
     });
     const settings = (c: ClientSettings) =>
-      `autocannon in its own process, ${c.connections} keep-alive connections, pipelining ${c.pipelining}`;
-    ctx.log(`HTTP look-ups, 3 skus + channel (LOG_LEVEL=${logLevel}, ${runs} runs x ${seconds} s)`);
+      `serve --workers ${workers}; autocannon in its own process, ${c.connections} keep-alive connections, pipelining ${c.pipelining}`;
+    ctx.log(
+      `HTTP look-ups, 3 skus + channel (serve --workers ${workers}, LOG_LEVEL=${logLevel}, ${runs} runs x ${seconds} s)`,
+    );
     const measure = async (figure: string, client: ClientSettings) => {
       ctx.log(`client: ${settings(client)}`);
-      const m = await http(ctx, server, paths, client, runs, seconds);
+      const m = await http(ctx, server, paths, client, runs, seconds, true, workers);
       ctx.report(figure, Math.round(m.rate), 'req/s', `3 skus, channel=web; ${settings(client)}`);
       return m;
     };
     const lookups = await measure('http_lookups_per_s', PLAIN);
     ratio(ctx, 'http_lookups_per_s', lookups.rate, TARGETS.http, true);
+    ctx.report('http_server_workers', workers, 'processes', 'ordergrid serve --workers (ORDERGRID_WORKERS)');
     ctx.report(
       'http_server_cpu_us_per_lookup',
       Math.round(lookups.cpuUsPerRequest * 10) / 10,
       'µs',
-      `server CPU per request: ~${Math.round(1e6 / lookups.cpuUsPerRequest)} req/s per free core`,
+      `server CPU per request, all its processes: ~${Math.round(1e6 / lookups.cpuUsPerRequest)} req/s per free core`,
+    );
+    ctx.report(
+      'http_client_cpu_us_per_lookup',
+      Math.round(lookups.clientCpuUsPerRequest * 10) / 10,
+      'µs',
+      'the load client shares the 2 cores: server + client CPU bound the rate',
     );
     await measure('http_lookups_pipelined_per_s', PIPELINED);
 
     const near = paths.map((p) => `${p}&postalCode=10001&radiusMiles=50&detail=true`);
     ctx.log('HTTP "in stock near you" look-ups (ZIP, 50 miles, detail)...');
-    const nearby = await http(ctx, server, near, PLAIN, Math.min(runs, 3), seconds);
+    const nearby = await http(ctx, server, near, PLAIN, Math.min(runs, 3), seconds, true, workers);
     ctx.report('http_near_lookups_per_s', Math.round(nearby.rate), 'req/s', 'ZIP + radius + detail');
 
     // The same stack's cheapest route (no key, no database), same client: the ceiling right now.
     ctx.log('HTTP baseline: GET /health...');
-    const health = await http(ctx, server, ['/health'], PLAIN, Math.min(runs, 3), seconds, false);
+    const health = await http(ctx, server, ['/health'], PLAIN, Math.min(runs, 3), seconds, false, workers);
     ctx.report(
       'http_health_baseline_per_s',
       Math.round(health.rate),

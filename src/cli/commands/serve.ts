@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { kickChannelFeedRefresh } from '../../channels/availability-feed-sync.ts';
@@ -15,6 +16,7 @@ import { isDatabaseUnavailable } from '../../platform/http/database-unavailable.
 import { type JobRunner, startJobRunner } from '../../platform/jobs/job-runner.ts';
 import { createServices, type Services } from '../../platform/services.ts';
 import { isEmpty, seedDemo } from '../seed-demo.ts';
+import { servePrimary, workerCount } from './serve-workers.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -22,14 +24,20 @@ export function registerServeCommand(program: Command): void {
     .description(
       'Start the API (PORT, default 8080). Uses DATABASE_URL, or starts an embedded PostgreSQL in ORDERGRID_DATA_DIR (default ./data). Applies migrations, seeds the demo network on an empty database (ORDERGRID_DEMO=false to skip), and prints a generated admin key on the first start unless ORDERGRID_ADMIN_KEY is set.',
     )
-    .action(async () => {
-      await serve();
+    .option(
+      '--workers <n>',
+      'Worker processes answering on the one port, each with its own availability index (ORDERGRID_WORKERS, default 1; see docs/scale-out.md)',
+    )
+    .action(async (options: { workers?: string }) => {
+      await serve(options);
     });
 }
 
-export async function serve(): Promise<void> {
+export async function serve(options: { workers?: string } = {}): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
+  const workers = cluster.isPrimary ? workerCount(options.workers) : 1;
+  if (workers > 1) return servePrimary(config, log, workers);
 
   // Signals are handled from the first moment: a SIGTERM during start-up (migrations, seeding, job
   // schema) must still stop whatever has started, in order, and exit cleanly.

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { sendProblem } from '../errors/problem.ts';
 import type { ApiKeyService } from './api-key-service.ts';
 import type { Principal, Role } from './roles.ts';
@@ -20,31 +20,59 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof apiKey === 'string' ? apiKey : undefined;
 }
 
-/** Every route declaring `config.roles` requires a key of one of those roles. */
+/**
+ * Every route declaring `config.roles` requires a key of one of those roles. The check is attached
+ * to each such route when it is declared, first among its own onRequest hooks (before the rate
+ * limiter, which counts against the key): public routes pay nothing, and a request reads its
+ * roles from this closure rather than from the route options.
+ */
 export function installAuth(app: FastifyInstance, keys: ApiKeyService): void {
   app.decorateRequest('principal', undefined as unknown as Principal);
-  app.addHook('onRequest', async (request, reply) => {
-    const roles = request.routeOptions.config?.roles;
-    if (!roles) return;
-    const key = presentedKey(request);
-    if (!key)
-      return sendProblem(
-        reply,
-        request,
-        'unauthenticated',
-        'Send an API key as "Authorization: Bearer <key>"',
-      );
-    const principal = await keys.authenticate(key);
-    if (!principal)
-      return sendProblem(reply, request, 'unauthenticated', 'The API key is unknown, revoked or expired');
+  const admit = (
+    roles: readonly Role[],
+    principal: Principal | null,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): boolean => {
+    if (!principal) {
+      sendProblem(reply, request, 'unauthenticated', 'The API key is unknown, revoked or expired');
+      return false;
+    }
     if (!roles.includes(principal.role)) {
-      return sendProblem(
+      sendProblem(
         reply,
         request,
         'forbidden',
         `Role ${principal.role} may not ${request.method} this resource`,
       );
+      return false;
     }
     request.principal = principal;
+    return true;
+  };
+  const guard =
+    (roles: readonly Role[]): onRequestHookHandler =>
+    (request, reply, done) => {
+      const key = presentedKey(request);
+      if (!key) {
+        sendProblem(reply, request, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>"');
+        return;
+      }
+      // A key seen in the last seconds is answered from memory without a promise; others are looked up.
+      const cached = keys.cachedPrincipal(key);
+      if (cached !== undefined) {
+        if (admit(roles, cached, request, reply)) done();
+        return;
+      }
+      keys.authenticate(key).then((principal) => {
+        if (admit(roles, principal, request, reply)) done();
+      }, done);
+    };
+  app.addHook('onRoute', (route) => {
+    const roles = route.config?.roles;
+    if (!roles) return;
+    const own = route.onRequest;
+    const hook = guard(roles);
+    route.onRequest = own ? [hook, ...(Array.isArray(own) ? own : [own])] : [hook];
   });
 }

@@ -37,6 +37,7 @@ import { installErrorHandling } from './error-handler.ts';
 import { installMetrics } from './metrics.ts';
 import { installOpenApi } from './openapi.ts';
 import { installRateLimits } from './rate-limit.ts';
+import { RequestLog, type RequestLogSettings, requestLogSettings } from './request-log.ts';
 import { systemRoutes } from './system-routes.ts';
 import { validatorCompiler } from './validator-compiler.ts';
 
@@ -45,6 +46,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Rate limits, size limits and timeouts; read from the environment when absent. */
   limits?: Pick<Config, 'rateLimit' | 'http'>;
+  /** Which requests are logged; ORDERGRID_REQUEST_LOG and ORDERGRID_SLOW_REQUEST_MS when absent. */
+  requestLog?: RequestLogSettings;
 }
 
 /** Node requires the head's deadline to fall within the whole request's. */
@@ -59,10 +62,12 @@ export async function buildApp({
   services,
   logger = false,
   limits = loadConfig(),
+  requestLog = requestLogSettings(),
 }: BuildAppOptions): Promise<AppInstance> {
   const { http } = limits;
   const app = Fastify({
     logger: logger === true ? { redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : logger,
+    logController: new RequestLog(requestLog),
     bodyLimit: http.bodyLimit,
     requestTimeout: http.requestTimeoutMs,
     connectionTimeout: http.connectionTimeoutMs,

@@ -14,7 +14,9 @@ const PROBES = new Set(['/health', '/ready']);
  * - public routes count against the client IP;
  * - failed authentications count against the client IP in a separate, much smaller budget, checked
  *   before the key is looked up, so guessing keys (and flooding the key table) is slowed down.
- * Must be installed before the auth hook: the failed-authentication guard has to run before it.
+ * The failed-authentication guard is an app-level onRequest hook, so it runs before the route-level
+ * authentication hook; the request limiter runs at preParsing, after authentication (it counts
+ * against the key) and before any body is read.
  */
 export async function installRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
   const { perRole, anonymous, windowMs, failedAuth, failedAuthWindowMs } = settings;
@@ -29,9 +31,9 @@ export async function installRateLimits(app: FastifyInstance, settings: RateLimi
 
   await app.register(rateLimit, {
     global: anyRequestLimit,
-    // Route-level onRequest hooks run after the app-level ones, so the auth hook has already set
-    // request.principal here; a request it refused never reaches this counter.
-    hook: 'onRequest',
+    // The route-level auth hook (onRequest) has set request.principal by now; a request it
+    // refused never reaches this counter.
+    hook: 'preParsing',
     timeWindow: windowMs,
     enableDraftSpec: true,
     cache: 20_000,
