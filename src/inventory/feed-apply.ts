@@ -18,7 +18,10 @@ export function rejectedRows(problems: { pointer: string; detail: string; in: 'b
   );
 }
 
-function rejectNegative(bad: { row_no: number; on_hand: number; result: number }[], what: string): void {
+export function rejectNegative(
+  bad: { row_no: number; on_hand: number; result: number }[],
+  what: string,
+): void {
   if (bad.length === 0) return;
   throw rejectedRows(
     bad.map((b) => ({

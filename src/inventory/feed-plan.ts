@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { FeedOrder } from './feed-order.ts';
 
@@ -18,6 +18,18 @@ export interface FeedReport {
 }
 
 const SKIPPED_LISTED = 1_000;
+
+/**
+ * Whether the ledger already holds a row's (source, source_id): one probe of the unique index per
+ * row, so the cost follows the batch, not the ledger. As a plain EXISTS inside the CASE the
+ * planner may pick a hashed subplan for a large batch, which reads the whole ledger (years of it)
+ * into a hash table; the LIMIT keeps it a parameterized index probe. `source_id IS NOT NULL`
+ * matches the partial index's predicate.
+ */
+export function ledgerProbe(row: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`SELECT true AS seen FROM inventory_movements m
+    WHERE m.source = ${row}.source AND m.source_id = ${row}.source_id AND m.source_id IS NOT NULL LIMIT 1`;
+}
 
 /**
  * feed_plan: every staged row with its verdict (duplicate / stale / superseded / apply), in one
@@ -52,8 +64,7 @@ export async function classifyFeed(trx: Db, analyze: boolean, shape: FeedOrder):
     SELECT f.row_no, f.kind, f.node_id, f.sku, f.quantity, f.source, f.source_id, f.sequence, f.as_of,
       f.reason, f.correlation_id, mk.source IS NOT NULL AS marked,
       CASE
-        WHEN f.row_no > d.first_row
-          OR EXISTS (SELECT 1 FROM inventory_movements m WHERE m.source = f.source AND m.source_id = f.source_id)
+        WHEN f.row_no > d.first_row OR led.seen
           OR (lc.source = f.source AND lc.source_id = f.source_id) THEN 'duplicate'
         WHEN f.sequence <= greatest(mk.last_sequence, pr.prev_sequence) THEN 'stale'
         WHEN f.kind <> 'count' AND (f.as_of < greatest(mk.last_as_of, pr.prev_as_of) OR f.as_of < lc.counted_at)
@@ -67,7 +78,8 @@ export async function classifyFeed(trx: Db, analyze: boolean, shape: FeedOrder):
     LEFT JOIN multi pr ON pr.row_no = f.row_no
     LEFT JOIN counts c ON c.row_no = f.row_no
     LEFT JOIN inventory_feed_marks mk ON mk.source = f.source AND mk.node_id = f.node_id AND mk.sku = f.sku
-    LEFT JOIN inventory_last_counts lc ON lc.node_id = f.node_id AND lc.sku = f.sku`.execute(trx);
+    LEFT JOIN inventory_last_counts lc ON lc.node_id = f.node_id AND lc.sku = f.sku
+    LEFT JOIN LATERAL (${ledgerProbe(sql`f`)}) led ON true`.execute(trx);
   // Statistics, so the set-based applies below join by hash rather than probe row by row.
   if (analyze) await sql`ANALYZE feed_plan`.execute(trx);
 }

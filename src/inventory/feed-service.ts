@@ -4,6 +4,7 @@ import { appendEvent } from '../events/outbox.ts';
 import type { Db } from '../platform/db/database.ts';
 import { copyInto, copyText } from './copy-into.ts';
 import { applyChanges, rejectedRows } from './feed-apply.ts';
+import { applyFeedDirect, DIRECT_FEED_MAX_ROWS } from './feed-direct.ts';
 import { appendAdjustedEvents } from './feed-events.ts';
 import { type FeedOrder, orderFeed } from './feed-order.ts';
 import { advanceFeedMarks, classifyFeed, type FeedReport, summariseFeed, tallyFeed } from './feed-plan.ts';
@@ -49,7 +50,8 @@ function* copyChunks(rows: FeedRow[], order: Uint32Array): Generator<string> {
 }
 
 /**
- * Applies a batch of feed rows (deltas and counts) atomically and set-based: the rows are copied
+ * Applies a batch of feed rows (deltas and counts) atomically. Small non-bulk batches take the
+ * direct path (feed-direct.ts); the others are applied set-based: the rows are copied
  * into a temporary (unlogged) staging table, checked against nodes and items in one query,
  * classified (duplicate / stale / superseded / apply), and applied with a fixed number of
  * statements whatever the batch size. Deltas are applied before counts; a count at T corrects on
@@ -58,6 +60,17 @@ function* copyChunks(rows: FeedRow[], order: Uint32Array): Generator<string> {
  * the whole batch.
  */
 export async function applyFeed(db: Db, rows: FeedRow[], options: FeedOptions = {}): Promise<FeedReport> {
+  // A till sale or a receipt skips the staging table: same results, a fraction of the statements.
+  if (!options.bulk && rows.length <= DIRECT_FEED_MAX_ROWS) return applyFeedDirect(db, rows, options);
+  return applyFeedStaged(db, rows, options);
+}
+
+/** The set path for any batch size (large feeds, and bulk imports of any size). */
+export async function applyFeedStaged(
+  db: Db,
+  rows: FeedRow[],
+  options: FeedOptions = {},
+): Promise<FeedReport> {
   const feedId = randomUUID();
   const actor = options.actor ?? null;
   const correlationId = options.correlationId ?? feedId;
