@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +125,22 @@ export interface ClientSettings {
   pipelining: number;
 }
 
+/**
+ * The load generator: wrk (C, one thread: a fraction of autocannon's CPU per request, which matters
+ * when client and server share two cores) when installed and not pipelining, else autocannon;
+ * `--client autocannon|wrk` chooses.
+ */
+let chosenClient: 'wrk' | 'autocannon' | undefined;
+export function clientTool(c: ClientSettings): 'wrk' | 'autocannon' {
+  if (chosenClient === 'autocannon' || c.pipelining !== 1 || !existsSync('/usr/bin/wrk')) return 'autocannon';
+  return 'wrk';
+}
+export function chooseClient(args: string[]): void {
+  const i = args.indexOf('--client');
+  const v = i >= 0 ? args[i + 1] : undefined;
+  chosenClient = v === 'autocannon' || v === 'wrk' ? v : undefined;
+}
+
 function runClient(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, JSON.stringify(options)], {
@@ -145,7 +162,7 @@ function runClient(options: LoadOptions): Promise<LoadResult> {
 
 /**
  * Median req/s over the runs, and the server's CPU time per request (a load-independent cost).
- * The client is autocannon in a process of its own, with keep-alive connections.
+ * The client (see clientTool) runs in a process of its own, with keep-alive connections.
  */
 async function http(
   ctx: BenchContext,
@@ -169,6 +186,7 @@ async function http(
       // Run 0 warms the JIT; each worker process sees 1/workers of the traffic, so it runs longer.
       seconds: run === 0 ? Math.max(2, seconds) * warmUpFactor : seconds,
       headers: auth ? { authorization: `Bearer ${server.adminKey}` } : {},
+      tool: clientTool(client),
     });
     if (result.non2xx > 0 || result.errors > 0) {
       throw new Error(`HTTP run failed: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -246,6 +264,7 @@ async function staleness(
 
 /** Runs every read-side measurement and reports its figures. */
 export async function runReadSide(ctx: BenchContext): Promise<void> {
+  chooseClient(ctx.args);
   const runs = option(ctx.args, 'runs', 5);
   const seconds = option(ctx.args, 'seconds', 5);
   const changes = option(ctx.args, 'changes', 200);
@@ -278,7 +297,7 @@ export async function runReadSide(ctx: BenchContext): Promise<void> {
       return `/v1/availability?skus=${three.join(',')}&channel=web`;
     });
     const settings = (c: ClientSettings) =>
-      `serve --workers ${workers}; autocannon in its own process, ${c.connections} keep-alive connections, pipelining ${c.pipelining}`;
+      `serve --workers ${workers}; ${clientTool(c)} in its own process, ${c.connections} keep-alive connections, pipelining ${c.pipelining}`;
     ctx.log(
       `HTTP look-ups, 3 skus + channel (serve --workers ${workers}, LOG_LEVEL=${logLevel}, ${runs} runs x ${seconds} s)`,
     );
