@@ -1,11 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import type pino from 'pino';
-import { prepareWebhookSecrets } from '../../events/webhook-secret-reseal.ts';
 import type { Config } from '../../platform/config/config.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../../platform/db/open-database.ts';
-import { createServices } from '../../platform/services.ts';
-import { isEmpty, seedDemo } from '../seed-demo.ts';
+import { prepareDatabase } from './prepare-database.ts';
 
 /** Worker processes for one instance: ORDERGRID_WORKERS, or `ordergrid serve --workers N`. */
 export function workerCount(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
@@ -56,17 +53,7 @@ export async function servePrimary(config: Config, log: pino.Logger, count: numb
   database = await openDatabase(config, (m) => log.info(m));
   if (stopping) return;
   const { db } = database.handle;
-  const { applied } = await migrateToLatest(db);
-  if (applied.length) log.info({ applied }, 'migrations applied');
-  await prepareWebhookSecrets(db, config, (level, message) => log[level](message));
-  const services = createServices(db, config);
-  const generated = await services.keys.bootstrapAdmin(config.adminKey);
-  if (generated) {
-    process.stdout.write(
-      `\n  OrderGrid admin API key (shown once, store it now):\n\n    ${generated}\n\n  Use it as: curl -H "Authorization: Bearer ${generated}" http://localhost:${config.port}/v1/nodes\n\n`,
-    );
-  }
-  if (config.demo && (await isEmpty(services))) log.info(await seedDemo(services), 'demo network seeded');
+  await prepareDatabase(db, config, log);
   if (stopping) return;
 
   const databaseUrl = config.databaseUrl ?? database.handle.pool.options.connectionString;

@@ -3,19 +3,17 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { kickChannelFeedRefresh } from '../../channels/availability-feed-sync.ts';
 import { StreamPublisher } from '../../events/stream-publisher.ts';
-import { prepareWebhookSecrets } from '../../events/webhook-secret-reseal.ts';
 import { kickWebhookDispatch } from '../../events/webhook-tasks.ts';
 import { startFulfilmentLoop } from '../../fulfilment/rerouting.ts';
 import { warmDestinationIndex } from '../../network/destination-resolver.ts';
 import { loadConfig } from '../../platform/config/config.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { type OpenDatabase, openDatabase } from '../../platform/db/open-database.ts';
 import type { AppInstance } from '../../platform/http/app-instance.ts';
 import { buildApp } from '../../platform/http/build-app.ts';
 import { isDatabaseUnavailable } from '../../platform/http/database-unavailable.ts';
 import { type JobRunner, startJobRunner } from '../../platform/jobs/job-runner.ts';
-import { createServices, type Services } from '../../platform/services.ts';
-import { isEmpty, seedDemo } from '../seed-demo.ts';
+import type { Services } from '../../platform/services.ts';
+import { prepareDatabase } from './prepare-database.ts';
 import { servePrimary, workerCount } from './serve-workers.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -103,22 +101,7 @@ export async function serve(options: { workers?: string } = {}): Promise<void> {
     database = await openDatabase(config, (m) => log.info(m));
     if (stopping) return;
     const { db } = database.handle;
-    const { applied } = await migrateToLatest(db);
-    if (applied.length) log.info({ applied }, 'migrations applied');
-    await prepareWebhookSecrets(db, config, (level, message) => log[level](message));
-    services = createServices(db, config);
-
-    const generated = await services.keys.bootstrapAdmin(config.adminKey);
-    if (generated) {
-      // Printed once, on stdout, so a newcomer can copy it; only its hash is stored.
-      process.stdout.write(
-        `\n  OrderGrid admin API key (shown once, store it now):\n\n    ${generated}\n\n  Use it as: curl -H "Authorization: Bearer ${generated}" http://localhost:${config.port}/v1/nodes\n\n`,
-      );
-    }
-    if (config.demo && (await isEmpty(services))) {
-      const report = await seedDemo(services);
-      log.info(report, 'demo network seeded');
-    }
+    services = await prepareDatabase(db, config, log);
     if (stopping) return;
     warmDestinationIndex();
     await services.availability.start(database.handle.pool.options, { log: (l, m, d) => log[l](d ?? {}, m) });
